@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# cgfence front door: build the module and the tool, run every test, show the demo.
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+# tests/deps.sh records which Debian kernel we build for and boot.
+-include $(BUILD)/kernel.env
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+CC ?= gcc
+TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -D_GNU_SOURCE -I$(TOP)/module/uapi -I$(TOP)/userspace \
+	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+TOOL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
+TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
+TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
+
+.PHONY: all module tool deps check unit kunit e2e demo install clean checkpatch
+
+all: module tool
+
+deps:
+	@bash $(TOP)/tests/deps.sh
+
+$(BUILD)/kernel.env:
+	@bash $(TOP)/tests/deps.sh --check
+
+# Warnings are errors: W=1 must stay clean for the module.
+module: $(BUILD)/kernel.env
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+tool: $(BUILD)/cgfence $(BUILD)/cgfence-static
+
+$(BUILD)/cgfence: $(TOOL_SRCS) $(TOOL_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LIBS)
+
+# The VM has no shared libraries: it gets a static build of the same sources.
+$(BUILD)/cgfence-static: $(TOOL_SRCS) $(TOOL_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -static -o $@ $(TOOL_SRCS) $(TOOL_LIBS) -lpthread -lm
+
+unit:
+	@bash $(TOP)/tests/unit/run.sh
+
+kunit:
+	@bash $(TOP)/tests/kunit/run.sh
+
+e2e: all
+	@bash $(TOP)/tests/e2e/run.sh
+
+# Every suite runs even when an earlier one fails; the summary counts them all.
+check: deps
+	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@$(MAKE) --no-print-directory all || touch $(BUILD)/results/build.failed
+	-@$(MAKE) --no-print-directory unit
+	-@$(MAKE) --no-print-directory kunit
+	-@if [ ! -e $(BUILD)/results/build.failed ]; then bash $(TOP)/tests/e2e/run.sh; fi
+	@bash $(TOP)/tests/summary.sh $(BUILD)/results
+
+demo: deps all
+	@bash $(TOP)/tests/e2e/demo.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
+
+checkpatch:
+	@bash $(TOP)/tests/checkpatch.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD)/cgfence $(BUILD)/cgfence-static $(BUILD)/results $(BUILD)/e2e $(BUILD)/unit
