@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence module entry: attach the hooks, then open the control plane. */
+
+#include <linux/module.h>
+
+#include <uapi/cgfence.h>
+
+#include "cgfence.h"
+
+static int __init cgf_init(void)
+{
+	int err;
+
+	err = cgf_backend_attach();
+	if (err) {
+		pr_err(CGF_LOG_PREFIX "not loaded: a hook could not be attached (see above)\n");
+		return err;
+	}
+
+	err = cgf_netlink_init();
+	if (err) {
+		pr_err(CGF_LOG_PREFIX "not loaded: cannot register generic netlink family %s: %d\n",
+		       CGFENCE_GENL_NAME, err);
+		cgf_backend_detach();
+		return err;
+	}
+
+	pr_info(CGF_LOG_PREFIX "version %s loaded, %u of %u hooks attached (ftrace)\n",
+		CGFENCE_VERSION, cgf_backend_hooks_attached(), cgf_backend_hooks_total());
+	return 0;
+}
+
+static void __exit cgf_exit(void)
+{
+	cgf_netlink_exit();
+	cgf_backend_detach();
+	pr_info(CGF_LOG_PREFIX "unloaded, all hooks detached\n");
+}
+
+module_init(cgf_init);
+module_exit(cgf_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("cgfence: per-container file, mount and device confinement by cgroup");
+MODULE_VERSION(CGFENCE_VERSION);
