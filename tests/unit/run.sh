@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds and runs the cgfence tool's unit tests and CLI checks; writes build/results/unit.tap.
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=$top/build
+out=$build/unit
+results=$build/results
+tapfile=$results/unit.tap
+mkdir -p "$out" "$results"
+rm -f "$tapfile"
+
+lines=()
+n=0
+failed=0
+
+result() { # STATUS NAME: STATUS 0 is ok
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		lines+=("ok $n - $2")
+	else
+		lines+=("not ok $n - $2")
+		failed=$((failed + 1))
+	fi
+}
+
+diag() { # TEXT: every line becomes a TAP comment
+	local l
+	[ -n "$1" ] || return 0
+	while IFS= read -r l; do
+		lines+=("#   $l")
+	done <<<"$1"
+}
+
+# Written on any exit, so even a script error leaves a counted result behind.
+write_tap() {
+	local rc=$?
+	if [ "$n" -eq 0 ]; then
+		result 1 "unit: the runner produced no results"
+	fi
+	{
+		echo "1..$n"
+		printf '%s\n' "${lines[@]}"
+	} >"$tapfile"
+	cat "$tapfile"
+	[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ] && exit 0
+	exit 1
+}
+trap write_tap EXIT
+
+# The Makefile is the one place that knows the tool's flags and sources.
+make_var() {
+	# shellcheck disable=SC2016 # $($*) is for make, not for the shell
+	make -s -C "$top" --no-print-directory --eval 'cgf-print-%: ; @echo $($*)' "cgf-print-$1"
+}
+
+if log=$(make -C "$top" --no-print-directory tool 2>&1); then
+	result 0 "build: make tool"
+	tool_ok=1
+else
+	result 1 "build: make tool"
+	diag "$log"
+	tool_ok=0
+fi
+
+if cc=$(make_var CC) && cflags=$(make_var TOOL_CFLAGS) && libs=$(make_var TOOL_LIBS) &&
+	lib_srcs=$(make_var TOOL_LIB_SRCS) && [ -n "$cflags" ] && [ -n "$lib_srcs" ]; then
+	flags_ok=1
+else
+	result 1 "build: read the tool's flags from the Makefile"
+	flags_ok=0
+fi
+
+# Every test program prints its own TAP; this renumbers it into the one stream. A program
+# that crashes or prints fewer results than its plan adds a "not ok" line, so a broken
+# program can never look like a smaller green one.
+run_program() { # NAME BINARY
+	local name=$1 bin=$2 output rc line planned="" count=0 bad=0
+	output=$("$bin" 2>"$out/$name.stderr")
+	rc=$?
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+( -)?\ ?(.*)$ ]]; then
+			count=$((count + 1))
+			if [ -n "${BASH_REMATCH[1]}" ]; then
+				bad=$((bad + 1))
+				result 1 "$name: ${BASH_REMATCH[3]}"
+			else
+				result 0 "$name: ${BASH_REMATCH[3]}"
+			fi
+		elif [[ $line =~ ^1\.\.([0-9]+) ]]; then
+			planned=${BASH_REMATCH[1]}
+		elif [[ $line == \#* ]]; then
+			lines+=("$line")
+		elif [ -n "$line" ]; then
+			lines+=("# $line")
+		fi
+	done <<<"$output"
+	if [ -z "$planned" ] || [ "$planned" -ne "$count" ]; then
+		result 1 "$name: plan ${planned:-missing} but $count results (did it crash?)"
+	fi
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		result 1 "$name: exited with status $rc without a failed test"
+		diag "$(head -n 20 "$out/$name.stderr")"
+	fi
+}
+
+if [ "$flags_ok" -eq 1 ]; then
+	for src in "$top"/tests/unit/test_*.c; do
+		name=$(basename "$src" .c)
+		rm -f "$out/$name"
+		# shellcheck disable=SC2086 # the flag lists are meant to split into words
+		if ! log=$($cc $cflags -I"$top/tests/unit" -o "$out/$name" "$src" \
+			"$top/tests/unit/tap.c" $lib_srcs $libs 2>&1); then
+			result 1 "$name: build"
+			diag "$log"
+			continue
+		fi
+		run_program "$name" "$out/$name"
+	done
+fi
+
+# Black-box checks of the built binary: what a script calling it relies on.
+run_tool() { # BINARY ARGS...: sets rc, stdout, stderr
+	"$@" >"$out/cli.stdout" 2>"$out/cli.stderr"
+	rc=$?
+	stdout=$(cat "$out/cli.stdout")
+	stderr=$(cat "$out/cli.stderr")
+}
+
+check() { # NAME COMMAND...: runs the test command, explains a failure
+	local name=$1
+	shift
+	if "$@"; then
+		result 0 "cli: $name"
+	else
+		result 1 "cli: $name"
+		diag "exit status: $rc"
+		diag "stdout: $(head -n 3 <<<"$stdout")"
+		diag "stderr: $(head -n 3 <<<"$stderr")"
+	fi
+}
+
+first_line_is() { # STRING TEXT
+	[ "$(head -n 1 <<<"$2")" = "$1" ]
+}
+
+contains() { # STRING TEXT
+	[[ $2 == *"$1"* ]]
+}
+
+not_loaded='cgfence: the cgfence module is not loaded (generic netlink family "cgfence" not found);'
+not_loaded+=' load it with: modprobe cgfence'
+version=$(sed -n 's/^#define CGFENCE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$top/module/uapi/cgfence.h")
+usage_line='usage: cgfence [-h | --help] [-V | --version] COMMAND [OPTIONS] [ARGS]'
+tool=$build/cgfence
+
+if [ "$tool_ok" -eq 1 ]; then
+	run_tool "$tool" bogus
+	check "'cgfence bogus' exits 2" [ "$rc" -eq 2 ]
+	check "'cgfence bogus' prints nothing on stdout" [ -z "$stdout" ]
+	check "'cgfence bogus' names the command on stderr" \
+		first_line_is "cgfence: unknown command 'bogus'" "$stderr"
+	check "'cgfence bogus' prints the usage on stderr" contains "$usage_line" "$stderr"
+
+	run_tool "$tool" status --bogus
+	check "'cgfence status --bogus' exits 2" [ "$rc" -eq 2 ]
+	check "'cgfence status --bogus' prints nothing on stdout" [ -z "$stdout" ]
+	check "'cgfence status --bogus' names the option on stderr" \
+		first_line_is "cgfence: status: unknown option '--bogus'" "$stderr"
+	check "'cgfence status --bogus' prints the status usage on stderr" \
+		contains "usage: cgfence status [--json]" "$stderr"
+
+	run_tool "$tool"
+	check "'cgfence' exits 2" [ "$rc" -eq 2 ]
+	check "'cgfence' says a command is missing" first_line_is "cgfence: missing command" "$stderr"
+
+	run_tool "$tool" status extra
+	check "'cgfence status extra' exits 2" [ "$rc" -eq 2 ]
+	run_tool "$tool" help --json
+	check "'cgfence help --json' exits 2" [ "$rc" -eq 2 ]
+	run_tool "$tool" --json status
+	check "'cgfence --json status' exits 2" [ "$rc" -eq 2 ]
+
+	run_tool "$tool" --help
+	check "'cgfence --help' exits 0" [ "$rc" -eq 0 ]
+	check "'cgfence --help' prints the usage on stdout" first_line_is "$usage_line" "$stdout"
+	check "'cgfence --help' prints nothing on stderr" [ -z "$stderr" ]
+	check "'cgfence --help' documents exit status 3" \
+		contains "  3  the cgfence module is not loaded" "$stdout"
+	help_text=$stdout
+	run_tool "$tool" help
+	check "'cgfence help' exits 0" [ "$rc" -eq 0 ]
+	check "'cgfence help' prints the same text as --help" [ "$stdout" = "$help_text" ]
+
+	run_tool "$tool" status --help
+	check "'cgfence status --help' exits 0" [ "$rc" -eq 0 ]
+	check "'cgfence status --help' prints the status usage on stdout" \
+		first_line_is "usage: cgfence status [--json]" "$stdout"
+
+	run_tool "$tool" --version
+	check "'cgfence --version' exits 0" [ "$rc" -eq 0 ]
+	check "'cgfence --version' prints the header's version" [ "$stdout" = "cgfence $version" ]
+
+	# No cgfence module can exist on the build machine: the family is never registered.
+	run_tool "$tool" status
+	check "'cgfence status' without the module exits 3" [ "$rc" -eq 3 ]
+	check "'cgfence status' without the module says so" first_line_is "$not_loaded" "$stderr"
+	check "'cgfence status' without the module prints nothing on stdout" [ -z "$stdout" ]
+	run_tool "$tool" status --json
+	check "'cgfence status --json' without the module exits 3" [ "$rc" -eq 3 ]
+	check "'cgfence status --json' without the module prints nothing on stdout" [ -z "$stdout" ]
+
+	"$tool" --help >/dev/full 2>"$out/cli.stderr"
+	rc=$?
+	stderr=$(cat "$out/cli.stderr")
+	check "'cgfence --help >/dev/full' exits 1" [ "$rc" -eq 1 ]
+	check "'cgfence --help >/dev/full' reports the write error" \
+		contains "cannot write the output" "$stderr"
+
+	# The VM runs the static binary: it must work, libnl included.
+	run_tool "$build/cgfence-static" --version
+	check "'cgfence-static --version' prints the header's version" \
+		[ "$stdout" = "cgfence $version" ]
+	run_tool "$build/cgfence-static" status
+	check "'cgfence-static status' without the module exits 3" [ "$rc" -eq 3 ]
+	check "'cgfence-static status' without the module says so" \
+		first_line_is "$not_loaded" "$stderr"
+fi

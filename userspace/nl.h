@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Generic netlink transport to the cgfence family: requests, replies, kernel error messages. */
+#ifndef CGF_NL_H
+#define CGF_NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+
+/* Room for one extended ACK message; the kernel's are short sentences. */
+#define CGF_ERRMSG_MAX	256
+
+struct cgf_nl {
+	struct nl_sock *sk;
+	int family;
+};
+
+/*
+ * Called for every reply message of a request. Returns 0, or a negative errno
+ * that cgf_nl_request() hands back once the kernel has finished answering, so
+ * the socket stays in step for the next request.
+ */
+typedef int (*cgf_nl_handler)(struct nl_msg *msg, void *arg);
+
+/*
+ * Returns 0, -ENOENT when no generic netlink family "cgfence" is registered
+ * (the module is not loaded, or this task is not in the initial network
+ * namespace), or another negative errno when the socket cannot be set up.
+ */
+int cgf_nl_open(struct cgf_nl *nl, char *errmsg, size_t len);
+/* The same for any family: the unit tests talk to the kernel's own "nlctrl". */
+int cgf_nl_open_family(struct cgf_nl *nl, const char *name, char *errmsg, size_t len);
+void cgf_nl_close(struct cgf_nl *nl);
+
+/* A request for @cmd with the generic netlink header filled in; NULL when out of memory. */
+struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags);
+
+/*
+ * Sends @msg (and frees it), passes every reply to @handler and waits for the
+ * kernel's final ACK, error or end of dump. Returns 0 or a negative errno: the
+ * kernel's own errno when it refused, @handler's when a reply was unusable, an
+ * approximation of libnl's error otherwise. @errmsg receives the kernel's
+ * extended ACK message or libnl's description, "" when there is none.
+ */
+int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
+		   char *errmsg, size_t len);
+
+/*
+ * Copies the extended ACK message of an NLMSG_ERROR or NLMSG_DONE message into
+ * @buf. Returns 0, -ENOENT when the message carries none, -EBADMSG when its
+ * TLVs are malformed. @nlh must be readable for nlh->nlmsg_len bytes.
+ */
+int cgf_nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len);
+
+/* libnl's NLE_* codes are not errnos; this maps them back (positive in, negative out). */
+int cgf_nle_to_errno(int nle);
+
+#endif /* CGF_NL_H */
