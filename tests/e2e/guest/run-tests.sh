@@ -1,0 +1,93 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest test runner: runs every /e2e/tests/t_* in its own cgroup and writes one TAP stream to ttyS1.
+#
+# Results go out unnumbered ("ok - t_name: what"); the host numbers them and adds the plan.
+# After each test one more result says whether the test itself behaved: exit status 0, a plan
+# that matches its results, and nothing left behind (processes, the module, ftrace switched off).
+set -u
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. /e2e/tap.sh
+
+tap_port=/dev/ttyS1
+per_test_timeout=60
+
+# Raw: the host must read exactly what the tests printed (no CR added, no echo).
+stty -F "$tap_port" raw -echo 2>/dev/null
+exec 3> "$tap_port"
+
+echo "# e2e-guest-begin" >&3
+echo "# kernel $(uname -r), cgfence $CGFENCE_VERSION, $(nproc) CPUs" >&3
+
+# A test left half-done must not decide the next one's outcome: put back the initial state.
+restore_state() {
+	what=""
+	if [ -e /sys/module/cgfence ]; then
+		what="$what cgfence-left-loaded"
+		rmmod cgfence 2>&1 | sed 's/^/# /' >&3
+	fi
+	if [ "$(cat /proc/sys/kernel/ftrace_enabled)" != 1 ]; then
+		what="$what ftrace_enabled-left-0"
+		echo 1 > /proc/sys/kernel/ftrace_enabled
+	fi
+	echo "$what"
+}
+
+for t in /e2e/tests/t_*; do
+	name=${t##*/}
+	cg=/sys/fs/cgroup/$name-$$
+	echo "# running $name" >&3
+	echo "e2e: running $name" > /dev/kmsg
+
+	if ! mkdir "$cg"; then
+		echo "not ok - $name: cannot create cgroup $cg" >&3
+		continue
+	fi
+	# Writing 0 to cgroup.procs moves the writer: the test starts inside its own cgroup.
+	# Results stream out as they come: if the kernel dies mid-test, the host still has them.
+	{
+		# shellcheck disable=SC2016
+		timeout "$per_test_timeout" sh -c 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"' \
+			sh "$cg" "$t" < /dev/null 2>&1
+		echo "$?" > "/tmp/$name.rc"
+		# Leftovers would hold the pipe open and stall the runner: record them, then kill them.
+		cat "$cg/cgroup.procs" > "/tmp/$name.left"
+		[ -s "/tmp/$name.left" ] && echo 1 > "$cg/cgroup.kill"
+	} | awk -v name="$name" -v counts="/tmp/$name.counts" '
+		/^not ok [0-9]+/ { n++; sub(/^not ok [0-9]+( - | -|-| )?/, ""); print "not ok - " name ": " $0; fflush(); next }
+		/^ok [0-9]+/ { n++; sub(/^ok [0-9]+( - | -|-| )?/, ""); print "ok - " name ": " $0; fflush(); next }
+		/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; next }
+		/^#/ { print; fflush(); next }
+		{ print "# " name ": " $0; fflush() }
+		END { print n + 0, (plan == "" ? -1 : plan) > counts }
+	' >&3
+	read -r rc < "/tmp/$name.rc"
+	read -r results plan < "/tmp/$name.counts"
+
+	problems=""
+	[ "$rc" -eq 0 ] || problems="$problems exit-status-$rc"
+	[ "$rc" -eq 143 ] && problems="$problems (timeout-${per_test_timeout}s?)"
+	if [ "$plan" -lt 0 ]; then
+		problems="$problems no-plan"
+	elif [ "$plan" -ne "$results" ]; then
+		problems="$problems planned-$plan-got-$results"
+	fi
+	[ -s "/tmp/$name.left" ] && problems="$problems processes-left-in-cgroup"
+	# cgroup.kill is asynchronous: the cgroup empties a moment later.
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		rmdir "$cg" 2>/dev/null && break
+		sleep 0.2
+	done
+	[ -d "$cg" ] && problems="$problems cannot-remove-$cg"
+	problems="$problems$(restore_state)"
+
+	if [ -z "$problems" ]; then
+		echo "ok - $name: exit 0, $results of $plan planned results, nothing left behind" >&3
+	else
+		echo "not ok - $name: test did not end cleanly:$problems" >&3
+	fi
+done
+
+echo "# e2e-guest-done" >&3
+# The last close of the tty waits until the UART has sent everything: nothing is lost at poweroff.
+exec 3>&-

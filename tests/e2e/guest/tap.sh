@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the guest's shell tests: numbered results, a trailing plan, exit status 1 on any failure.
+# shellcheck shell=sh disable=SC2034
+
+tap_n=0
+tap_failed=0
+
+# Written by the host: CGFENCE_VERSION (from the uapi header), KVER, KERNEL_TROUBLE_RE.
+# shellcheck source=/dev/null
+. /etc/cgfence-e2e.env
+CGFENCE_KO=${CGFENCE_KO:-/e2e/cgfence.ko}
+
+tap_diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+tap_ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+tap_not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+}
+
+# tap_result DESC STATUS: ok when STATUS is 0.
+tap_result() {
+	if [ "$2" -eq 0 ]; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1"
+	fi
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# run_cmd CMD...: runs CMD; $run_rc, and files $run_out / $run_err hold its exit status and output.
+run_out=/tmp/run.out.$$
+run_err=/tmp/run.err.$$
+run_cmd() {
+	"$@" > "$run_out" 2> "$run_err"
+	run_rc=$?
+}
+
+# show_run: the last run_cmd's output, as TAP comments (for a failing case).
+show_run() {
+	tap_diag "exit status $run_rc" "stdout:" "$(cat "$run_out")" "stderr:" "$(cat "$run_err")"
+}
+
+# traced_ipmodify FUNC: FUNC is in enabled_functions with the IPMODIFY (I) flag set.
+traced_ipmodify() {
+	grep -qE "^$1 \([0-9]+\)( R|  ) I" /sys/kernel/tracing/enabled_functions
+}
+
+# traced FUNC: FUNC appears in enabled_functions at all.
+traced() {
+	grep -qE "^$1 " /sys/kernel/tracing/enabled_functions
+}
+
+# kernel log lines after the first N (dmesg | wc -l taken earlier).
+dmesg_since() {
+	dmesg | tail -n "+$(($1 + 1))"
+}
+
+NOBODY=65534

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared host side of the VM runs (tests and demo): build the initramfs, boot QEMU, scan the log.
+# shellcheck shell=bash disable=SC2034,SC2154
+#
+# Sourced by run.sh and demo.sh after they set $top. Defines $e2e_work and the functions below.
+
+e2e_src="$top/tests/e2e"
+e2e_work="$top/build/e2e"
+# E2E_KO: boot another build of the module (for example a deliberately broken one).
+e2e_ko=${E2E_KO:-$top/cgfence.ko}
+e2e_tool="$top/build/cgfence-static"
+
+# Kernel log lines that mean the kernel itself went wrong, whatever the tests printed.
+e2e_bad_log_re='BUG:|WARNING:|Oops|RCU stall|rcu_sched self-detected stall|rcu: INFO:|lockdep|possible circular locking|possible recursive locking|KASAN|general protection fault|Kernel panic|UBSAN|refcount_t:'
+
+# Why the last e2e_* call failed, for the TAP line or the message the caller prints.
+e2e_error=
+
+# e2e_load_env: reads build/kernel.env (KVER, KDIR, VMLINUZ, MODDIR).
+e2e_load_env() {
+	local env="$top/build/kernel.env"
+
+	if [ ! -f "$env" ]; then
+		e2e_error="$env is missing (run: make deps)"
+		return 1
+	fi
+	# shellcheck disable=SC1090
+	. "$env"
+	if [ ! -f "${VMLINUZ:-}" ]; then
+		e2e_error="kernel image ${VMLINUZ:-?} is missing (run: make deps)"
+		return 1
+	fi
+}
+
+# e2e_cc OUT SRC...: one static test program; the VM has no shared libraries.
+e2e_cc() {
+	local out=$1
+
+	shift
+	gcc -static -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I "$top/module/uapi" -I "$e2e_src" \
+		-ffunction-sections -fdata-sections -Wl,--gc-sections -o "$out" "$@"
+}
+
+# e2e_build: compiles the test programs and packs build/e2e/initramfs.cpio.gz.
+e2e_build() {
+	local root="$e2e_work/root" t name log="$e2e_work/build.log"
+	local helpers=("$e2e_src/tap.c" "$e2e_src/e2e.c" "$e2e_src/genl.c")
+
+	: > "$log"
+	if [ ! -f "$e2e_ko" ]; then
+		e2e_error="$e2e_ko is missing (make module failed or was not run)"
+		return 1
+	fi
+	if [ ! -x /bin/busybox ] || readelf -l /bin/busybox 2>/dev/null | grep -q 'INTERP'; then
+		# Debian's busybox package is dynamic; the static one replaces /bin/busybox.
+		e2e_error="/bin/busybox is not the static build (run: make deps)"
+		return 1
+	fi
+
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,e2e/tests}
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 "$e2e_src/guest/init" "$root/init"
+	install -m 0644 "$e2e_ko" "$root/e2e/cgfence.ko"
+	install -m 0644 "$e2e_src/guest/tap.sh" "$root/e2e/tap.sh"
+	install -m 0755 "$e2e_src/guest/run-tests.sh" "$root/e2e/run-tests.sh"
+	install -m 0755 "$e2e_src/guest/demo.sh" "$root/e2e/demo.sh"
+	# A missing tool is reported by the tests that use it, not by the build.
+	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
+
+	if ! e2e_cc "$root/bin/runas" "$e2e_src/runas.c" >> "$log" 2>&1; then
+		e2e_error="cannot compile runas.c: $(head -c 2000 "$log")"
+		return 1
+	fi
+	for t in "$e2e_src"/t_*.c; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .c)
+		if ! e2e_cc "$root/e2e/tests/$name" "$t" "${helpers[@]}" >> "$log" 2>&1; then
+			e2e_error="cannot compile $name.c: $(head -c 2000 "$log")"
+			return 1
+		fi
+	done
+	for t in "$e2e_src"/guest/t_*.sh; do
+		[ -e "$t" ] || continue
+		install -m 0755 "$t" "$root/e2e/tests/$(basename "$t" .sh)"
+	done
+
+	cat > "$root/etc/passwd" <<-EOF
+	root:x:0:0:root:/root:/bin/sh
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat > "$root/etc/group" <<-EOF
+	root:x:0:
+	nogroup:x:65534:
+	EOF
+	# The guest checks the module's and the tool's answers against the header both were built from.
+	cat > "$root/etc/cgfence-e2e.env" <<-EOF
+	CGFENCE_VERSION=$(sed -n 's/^#define CGFENCE_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$top/module/uapi/cgfence.h")
+	KVER=$KVER
+	KERNEL_TROUBLE_RE='$e2e_bad_log_re'
+	EOF
+
+	if ! (cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	      cpio --quiet -o -0 -H newc -R 0:0 | gzip -1 > "$e2e_work/initramfs.cpio.gz"); then
+		e2e_error="cannot pack the initramfs"
+		return 1
+	fi
+}
+
+# e2e_boot MODE TIMEOUT: boots the VM; console in guest.log, TAP (second serial port) in tap.raw.
+# Returns QEMU's status (124 when the host timeout hit).
+e2e_boot() {
+	local mode=$1 limit=$2 rc
+
+	rm -f "$e2e_work/guest.log" "$e2e_work/tap.raw"
+	# oops=panic + panic=-1 + -no-reboot: a kernel crash ends the VM at once instead of
+	# leaving a broken guest to run into the timeout; the log keeps the trace.
+	timeout -k 5 "$limit" qemu-system-x86_64 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-m 1024 -smp 2 \
+		-kernel "$VMLINUZ" -initrd "$e2e_work/initramfs.cpio.gz" \
+		-append "console=ttyS0,115200 panic=-1 oops=panic E2E_MODE=$mode" \
+		-serial "file:$e2e_work/guest.log" -serial "file:$e2e_work/tap.raw" \
+		> "$e2e_work/qemu.out" 2>&1
+	rc=$?
+	[ -f "$e2e_work/guest.log" ] || : > "$e2e_work/guest.log"
+	[ -f "$e2e_work/tap.raw" ] || : > "$e2e_work/tap.raw"
+	return "$rc"
+}
+
+# e2e_bad_log_lines: prints the kernel log lines that match a known failure pattern.
+e2e_bad_log_lines() {
+	tr -d '\r' < "$e2e_work/guest.log" | grep -aE "$e2e_bad_log_re"
+}
