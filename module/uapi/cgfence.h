@@ -9,9 +9,26 @@
 /* The module and the tool are released together; the tool prints both. */
 #define CGFENCE_VERSION		"0.1.0"
 
+/*
+ * Commands. Every one needs CAP_MAC_ADMIN in the initial user namespace from a task
+ * that is not itself confined. A profile is loaded as a transaction owned by the
+ * socket: PROFILE_BEGIN, any number of PROFILE_ADD (rules in chunks that each fit a
+ * netlink message), PROFILE_COMMIT. Closing the socket abandons it.
+ */
 enum cgfence_cmd {
 	CGFENCE_CMD_UNSPEC,
-	CGFENCE_CMD_STATUS,	/* reply: CGFENCE_A_STATUS_* */
+	CGFENCE_CMD_STATUS,		/* reply: CGFENCE_A_STATUS_* */
+	CGFENCE_CMD_PROFILE_BEGIN,	/* PROFILE_NAME, PROFILE_MODE, PROFILE_FILE_DEFAULT, PROFILE_RULE_COUNT */
+	CGFENCE_CMD_PROFILE_ADD,	/* RULES: nested list of RULE */
+	CGFENCE_CMD_PROFILE_COMMIT,	/* create or replace atomically */
+	CGFENCE_CMD_PROFILE_ABORT,
+	CGFENCE_CMD_PROFILE_REMOVE,	/* PROFILE_NAME, FORCE */
+	CGFENCE_CMD_PROFILE_GET,	/* PROFILE_NAME, or dump all */
+	CGFENCE_CMD_PROFILE_MODE,	/* PROFILE_NAME, PROFILE_MODE */
+	CGFENCE_CMD_ATTACH,		/* CGROUP_ID, PROFILE_NAME */
+	CGFENCE_CMD_DETACH,		/* CGROUP_ID */
+	CGFENCE_CMD_ATTACH_GET,		/* dump: CGROUP_ID, CGROUP_PATH, PROFILE_NAME */
+	CGFENCE_CMD_LOCK,		/* no change of any kind until reboot */
 	__CGFENCE_CMD_MAX,
 };
 #define CGFENCE_CMD_MAX (__CGFENCE_CMD_MAX - 1)
@@ -22,6 +39,88 @@ enum cgfence_hook_backend {
 	CGFENCE_BACKEND_LSM = 2,	/* built in: security_add_hooks() */
 };
 
+enum cgfence_mode {
+	CGFENCE_MODE_ENFORCE = 1,
+	CGFENCE_MODE_COMPLAIN = 2,	/* decide and report, never deny */
+};
+
+enum cgfence_effect {
+	CGFENCE_EFFECT_ALLOW = 1,
+	CGFENCE_EFFECT_DENY = 2,
+};
+
+enum cgfence_rule_kind {
+	CGFENCE_RULE_FILE = 1,
+	CGFENCE_RULE_MOUNT = 2,
+	CGFENCE_RULE_DEVICE = 3,
+};
+
+/* File permissions (policy letters in brackets). */
+#define CGFENCE_FILE_READ	(1U << 0)	/* r: open for reading, list a directory */
+#define CGFENCE_FILE_WRITE	(1U << 1)	/* w: open for writing (implies append) */
+#define CGFENCE_FILE_APPEND	(1U << 2)	/* a: open with O_APPEND only */
+#define CGFENCE_FILE_EXEC	(1U << 3)	/* x: execve, mmap/mprotect PROT_EXEC */
+#define CGFENCE_FILE_CREATE	(1U << 4)	/* c: create a file, directory, symlink or node */
+#define CGFENCE_FILE_DELETE	(1U << 5)	/* d: unlink, rmdir */
+#define CGFENCE_FILE_RENAME	(1U << 6)	/* n: rename from or to */
+#define CGFENCE_FILE_LINK	(1U << 7)	/* l: make a hard link */
+#define CGFENCE_FILE_SETATTR	(1U << 8)	/* s: chmod, chown */
+#define CGFENCE_FILE_TRUNCATE	(1U << 9)	/* t: truncate, O_TRUNC */
+#define CGFENCE_FILE_ALL	((1U << 10) - 1)
+
+/*
+ * File objects without a path the container could name are judged by their kind. A
+ * file rule may name one of these instead of a path pattern. Unless a rule says
+ * otherwise, "unreachable:" (an object not reachable from the task's root: a leaked
+ * descriptor, a detached mount) is refused everything, and the kernel's own objects
+ * (pipes, sockets, anonymous inodes, memfd and shared memory) are granted everything
+ * but exec.
+ */
+#define CGFENCE_OBJECT_UNREACHABLE	"unreachable:"
+#define CGFENCE_OBJECT_PIPE		"pipe:"
+#define CGFENCE_OBJECT_SOCKET		"socket:"
+#define CGFENCE_OBJECT_ANON_INODE	"anon_inode:"
+#define CGFENCE_OBJECT_MEMFD		"memfd:"
+
+/* Mount operations. */
+#define CGFENCE_MOUNT_NEW	(1U << 0)	/* a new filesystem instance */
+#define CGFENCE_MOUNT_BIND	(1U << 1)
+#define CGFENCE_MOUNT_RBIND	(1U << 2)
+#define CGFENCE_MOUNT_REMOUNT	(1U << 3)	/* including reconfigure through fspick */
+#define CGFENCE_MOUNT_MOVE	(1U << 4)
+#define CGFENCE_MOUNT_PROPAGATION (1U << 5)	/* shared, slave, private, unbindable */
+#define CGFENCE_MOUNT_UMOUNT	(1U << 6)
+#define CGFENCE_MOUNT_PIVOT_ROOT (1U << 7)
+#define CGFENCE_MOUNT_ALL	((1U << 8) - 1)
+
+/* Mount options a rule can require or forbid. */
+#define CGFENCE_MOPT_RO		(1U << 0)
+#define CGFENCE_MOPT_NOSUID	(1U << 1)
+#define CGFENCE_MOPT_NODEV	(1U << 2)
+#define CGFENCE_MOPT_NOEXEC	(1U << 3)
+#define CGFENCE_MOPT_NOATIME	(1U << 4)
+#define CGFENCE_MOPT_NODIRATIME	(1U << 5)
+#define CGFENCE_MOPT_RELATIME	(1U << 6)
+#define CGFENCE_MOPT_STRICTATIME (1U << 7)
+#define CGFENCE_MOPT_SYNC	(1U << 8)
+#define CGFENCE_MOPT_ALL	((1U << 9) - 1)
+
+/* Device types and access. */
+#define CGFENCE_DEV_CHAR	(1U << 0)	/* c */
+#define CGFENCE_DEV_BLOCK	(1U << 1)	/* b */
+#define CGFENCE_DEV_READ	(1U << 0)	/* r */
+#define CGFENCE_DEV_WRITE	(1U << 1)	/* w */
+#define CGFENCE_DEV_MKNOD	(1U << 2)	/* m */
+#define CGFENCE_DEV_ANY		0xffffffffU	/* major or minor "*" */
+
+/* Limits: past one a request is refused with an extack message and nothing changes. */
+#define CGFENCE_MAX_PROFILES		1024
+#define CGFENCE_MAX_RULES		100000	/* per profile */
+#define CGFENCE_MAX_ATTACHMENTS		10000
+#define CGFENCE_MAX_NAME		64	/* profile name, with the NUL */
+#define CGFENCE_MAX_PATTERN		4096	/* path pattern, with the NUL */
+#define CGFENCE_MAX_FSTYPE		64
+
 enum cgfence_attr {
 	CGFENCE_A_UNSPEC,
 	CGFENCE_A_STATUS_VERSION,		/* string */
@@ -31,8 +130,42 @@ enum cgfence_attr {
 	CGFENCE_A_STATUS_PROFILES,		/* u32 */
 	CGFENCE_A_STATUS_ATTACHMENTS,		/* u32 */
 	CGFENCE_A_STATUS_LOCKED,		/* u8, 0 or 1 */
+	CGFENCE_A_PROFILE_NAME,			/* string, [A-Za-z0-9_.-], < CGFENCE_MAX_NAME */
+	CGFENCE_A_PROFILE_MODE,			/* u8, enum cgfence_mode */
+	CGFENCE_A_PROFILE_FILE_DEFAULT,		/* u8, enum cgfence_effect */
+	CGFENCE_A_PROFILE_RULE_COUNT,		/* u32: rules the transaction will carry */
+	CGFENCE_A_PROFILE_GENERATION,		/* u64: bumped by every replace */
+	CGFENCE_A_PROFILE_ATTACHMENTS,		/* u32 */
+	CGFENCE_A_RULES,			/* nested: CGFENCE_A_RULE, ... */
+	CGFENCE_A_FORCE,			/* flag */
+	CGFENCE_A_CGROUP_ID,			/* u64: inode number of the cgroup2 directory */
+	CGFENCE_A_CGROUP_PATH,			/* string, reply only */
+	CGFENCE_A_PAD,				/* alignment of u64 attributes */
 	__CGFENCE_A_MAX,
 };
 #define CGFENCE_A_MAX (__CGFENCE_A_MAX - 1)
+
+/* Inside CGFENCE_A_RULES every entry has type CGFENCE_RULE_A_RULE. */
+enum cgfence_rule_attr {
+	CGFENCE_RULE_A_UNSPEC,
+	CGFENCE_RULE_A_RULE,			/* nested: the rest of this enum */
+	CGFENCE_RULE_A_ID,			/* u32, != 0, unique in the profile */
+	CGFENCE_RULE_A_KIND,			/* u8, enum cgfence_rule_kind */
+	CGFENCE_RULE_A_EFFECT,			/* u8, enum cgfence_effect */
+	CGFENCE_RULE_A_FILE_PERMS,		/* u32, CGFENCE_FILE_* */
+	CGFENCE_RULE_A_FILE_PATH,		/* string pattern */
+	CGFENCE_RULE_A_MOUNT_OPS,		/* u32, CGFENCE_MOUNT_* */
+	CGFENCE_RULE_A_MOUNT_FSTYPE,		/* string, absent = any */
+	CGFENCE_RULE_A_MOUNT_SOURCE,		/* string pattern, absent = any */
+	CGFENCE_RULE_A_MOUNT_TARGET,		/* string pattern, absent = any */
+	CGFENCE_RULE_A_MOUNT_REQUIRE,		/* u32, CGFENCE_MOPT_* that must be set */
+	CGFENCE_RULE_A_MOUNT_FORBID,		/* u32, CGFENCE_MOPT_* that must be clear */
+	CGFENCE_RULE_A_DEV_TYPE,		/* u8, CGFENCE_DEV_CHAR | CGFENCE_DEV_BLOCK */
+	CGFENCE_RULE_A_DEV_MAJOR,		/* u32 or CGFENCE_DEV_ANY */
+	CGFENCE_RULE_A_DEV_MINOR,		/* u32 or CGFENCE_DEV_ANY */
+	CGFENCE_RULE_A_DEV_ACCESS,		/* u8, CGFENCE_DEV_READ|WRITE|MKNOD */
+	__CGFENCE_RULE_A_MAX,
+};
+#define CGFENCE_RULE_A_MAX (__CGFENCE_RULE_A_MAX - 1)
 
 #endif /* _UAPI_CGFENCE_H */

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence engine file rules: path patterns compiled into a trie of components, and its matcher. */
+
+#include <linux/err.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "engine_internal.h"
+#include "path_glob.h"
+
+/**
+ * DOC: file trie
+ *
+ * All file patterns of a profile are compiled into one trie whose edges are path
+ * components, so that matching costs what the path and the patterns it touches cost,
+ * not what the number of rules costs. A node has three kinds of children:
+ *
+ * - literal components, unescaped at build time and sorted, found by binary search;
+ * - component globs (a component holding an unescaped ``*`` or ``?``), kept as written
+ *   and tried one by one with cgf_glob_match_component();
+ * - at most one ``**`` child, which is entered without consuming a component and then
+ *   stays active while components are consumed (it matches zero or more of them).
+ *
+ * Matching simulates the resulting NFA over the components of the path with a bounded
+ * active set on the stack (CGF_FILE_ACTIVE_MAX nodes, deduplicated). The nodes left
+ * active at the end are the patterns the path matches: their allow and deny masks decide.
+ *
+ * Cost per component: a binary search among the literal children of each active node,
+ * and one cgf_glob_match_component() per glob child of an active node. Only globs that
+ * share their whole prefix with each other are tried together ("/srv/x*" and "/srv/y*"),
+ * never the rest of the profile.
+ *
+ * Limit: when a path keeps more than CGF_FILE_ACTIVE_MAX trie nodes active at once
+ * (many overlapping globs and ``**`` patterns all matching the same path), the matcher
+ * cannot know the answer without memory it may not allocate, so it fails closed: every
+ * requested permission is denied, with rule id 0.
+ *
+ * Paths are split exactly as cgf_glob_match() splits them (``/`` has no components, and
+ * an empty component counts), so trie and reference agree even on paths a resolver
+ * never produces. A path that does not start with ``/`` matches nothing: fail closed.
+ */
+#define CGF_FILE_ACTIVE_MAX 32
+
+/*
+ * Patterns are sorted by an encoded key so that the trie can be laid out in one pass:
+ * each component becomes a kind byte, its content (unescaped for literals, as written for
+ * globs, nothing for "**") and a 0 terminator. Patterns hold no NUL and kinds are nonzero,
+ * so memcmp() order on keys is component-by-component order with a shorter component
+ * first, which is also the order the matcher's binary search uses on literal labels, and
+ * the number of 0 bytes in a common prefix is the number of shared components.
+ */
+enum cgf_component_kind {
+	CGF_COMPONENT_LITERAL = 1,	/* sorts first: literal edges precede glob edges */
+	CGF_COMPONENT_GLOB = 2,
+	CGF_COMPONENT_GLOBSTAR = 3,
+};
+
+struct cgf_file_ref {
+	const u8 *key;
+	u32 key_len;
+	u32 id;
+	u32 rule;	/* index in the rules array */
+	u32 shared;	/* leading components equal to the previous ref's */
+};
+
+/* Messages spell the limit out. */
+static_assert(CGFENCE_MAX_PATTERN - 1 == 4095);
+
+static const char * const cgf_file_pattern_msgs[CGF_PATTERN_NR_ERRORS] = {
+	[CGF_PATTERN_EMPTY] = "file rule: path pattern is empty",
+	[CGF_PATTERN_TOO_LONG] = "file rule: path pattern is longer than 4095 bytes",
+	[CGF_PATTERN_NOT_ABSOLUTE] = "file rule: path pattern must start with '/'",
+	[CGF_PATTERN_NUL] = "file rule: path pattern contains a NUL byte",
+	[CGF_PATTERN_EMPTY_COMPONENT] = "file rule: path pattern has an empty component ('//')",
+	[CGF_PATTERN_TRAILING_SLASH] = "file rule: path pattern must not end with '/'",
+	[CGF_PATTERN_DOT] = "file rule: path pattern has a '.' or '..' component",
+	[CGF_PATTERN_GLOBSTAR] = "file rule: path pattern: '**' must be a whole component",
+	[CGF_PATTERN_LONE_BACKSLASH] = "file rule: path pattern ends in a lone '\\'",
+	[CGF_PATTERN_ESCAPED_SLASH] = "file rule: path pattern escapes a '/' (never matches)",
+};
+
+static int cgf_pattern_invalid(const char * const *msgs, enum cgf_pattern_error error,
+			       const char **msg)
+{
+	*msg = msgs[error];
+	return error == CGF_PATTERN_TOO_LONG ? -E2BIG : -EINVAL;
+}
+
+/**
+ * cgf_pattern_validate() - check a path pattern against the policy language's rules
+ * @pat: the pattern, not NUL terminated
+ * @len: its length in bytes
+ * @msgs: messages for each enum cgf_pattern_error, naming the kind of pattern
+ * @msg: where to store the message on failure
+ *
+ * Rejects what cgf_glob_match() defines but could never match a resolved path (empty,
+ * ``.`` and ``..`` components, a trailing slash, an escaped slash) and what a reader
+ * would misread (``**`` inside a component, a dangling escape).
+ *
+ * Return: 0, -E2BIG when the pattern is too long, else -EINVAL.
+ */
+int cgf_pattern_validate(const char *pat, u32 len, const char * const *msgs,
+			 const char **msg)
+{
+	u32 i, start, nr_chars;
+	bool all_dots, prev_star, double_star;
+	char c;
+
+	if (!pat || !len)
+		return cgf_pattern_invalid(msgs, CGF_PATTERN_EMPTY, msg);
+	if (len > CGFENCE_MAX_PATTERN - 1)
+		return cgf_pattern_invalid(msgs, CGF_PATTERN_TOO_LONG, msg);
+	if (pat[0] != '/')
+		return cgf_pattern_invalid(msgs, CGF_PATTERN_NOT_ABSOLUTE, msg);
+
+	for (i = 1; len > 1; i++) {
+		start = i;
+		nr_chars = 0;
+		all_dots = true;
+		prev_star = false;
+		double_star = false;
+		for (; i < len && pat[i] != '/'; i++, nr_chars++) {
+			c = pat[i];
+			if (c == '\\') {
+				if (i + 1 == len)
+					return cgf_pattern_invalid(msgs, CGF_PATTERN_LONE_BACKSLASH,
+								   msg);
+				c = pat[++i];
+				if (c == '/')
+					return cgf_pattern_invalid(msgs, CGF_PATTERN_ESCAPED_SLASH,
+								   msg);
+				prev_star = false;
+			} else {
+				double_star |= prev_star && c == '*';
+				prev_star = c == '*';
+			}
+			if (c == '\0')
+				return cgf_pattern_invalid(msgs, CGF_PATTERN_NUL, msg);
+			all_dots &= c == '.';
+		}
+		if (i == start)
+			return cgf_pattern_invalid(msgs, i == len ? CGF_PATTERN_TRAILING_SLASH :
+						   CGF_PATTERN_EMPTY_COMPONENT, msg);
+		if (double_star && i - start != 2)
+			return cgf_pattern_invalid(msgs, CGF_PATTERN_GLOBSTAR, msg);
+		/* Also "\." and "\.\.": escaped or not, such a component never matches. */
+		if (all_dots && nr_chars <= 2)
+			return cgf_pattern_invalid(msgs, CGF_PATTERN_DOT, msg);
+		if (i == len)
+			break;
+	}
+	return 0;
+}
+
+/**
+ * cgf_file_rule_validate() - check the kind-specific fields of a file rule
+ * @rule: a rule of kind CGFENCE_RULE_FILE
+ * @msg: where to store the message on failure
+ *
+ * Return: 0, or a negative errno with *@msg set.
+ */
+int cgf_file_rule_validate(const struct cgf_rule *rule, const char **msg)
+{
+	if (!rule->file.perms) {
+		*msg = "file rule: no permission given";
+		return -EINVAL;
+	}
+	if (rule->file.perms & ~CGFENCE_FILE_ALL) {
+		*msg = "file rule: unknown permission bit";
+		return -EINVAL;
+	}
+	if (cgf_file_kind_of(rule->file.path, rule->file.path_len) >= 0)
+		return 0;
+	return cgf_pattern_validate(rule->file.path, rule->file.path_len,
+				    cgf_file_pattern_msgs, msg);
+}
+
+static const char *const cgf_file_kind_names[CGF_NR_KINDS] = {
+	[CGF_KIND_UNREACHABLE] = CGFENCE_OBJECT_UNREACHABLE,
+	[CGF_KIND_PIPE] = CGFENCE_OBJECT_PIPE,
+	[CGF_KIND_SOCKET] = CGFENCE_OBJECT_SOCKET,
+	[CGF_KIND_ANON_INODE] = CGFENCE_OBJECT_ANON_INODE,
+	[CGF_KIND_MEMFD] = CGFENCE_OBJECT_MEMFD,
+};
+
+/* What each kind is granted where no rule names it (see the uapi header). */
+static const u16 cgf_file_kind_default[CGF_NR_KINDS] = {
+	[CGF_KIND_UNREACHABLE] = 0,
+	[CGF_KIND_PIPE] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
+	[CGF_KIND_SOCKET] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
+	[CGF_KIND_ANON_INODE] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
+	[CGF_KIND_MEMFD] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
+};
+
+/**
+ * cgf_file_kind_of() - which object kind a name (or a rule's pattern) stands for
+ * @name: an object name such as "pipe:", not NUL terminated
+ * @len: length of @name
+ *
+ * Return: enum cgf_file_kind, or -1 when @name is no kind (a path).
+ */
+int cgf_file_kind_of(const char *name, size_t len)
+{
+	int kind;
+
+	for (kind = 0; kind < CGF_NR_KINDS; kind++)
+		if (len == strlen(cgf_file_kind_names[kind]) &&
+		    !memcmp(name, cgf_file_kind_names[kind], len))
+			return kind;
+	return -1;
+}
+
+static bool cgf_file_rule_in_trie(const struct cgf_rule *rule)
+{
+	return rule->kind == CGFENCE_RULE_FILE &&
+	       cgf_file_kind_of(rule->file.path, rule->file.path_len) < 0;
+}
+
+/* Rules naming an object kind go to a small table beside the trie. */
+void cgf_file_kinds_fill(struct cgf_file_rules *file, const struct cgf_rule *rules,
+				u32 nr_rules)
+{
+	struct cgf_file_kind_rules *kr;
+	unsigned long perms;
+	unsigned int bit;
+	int kind;
+	u32 i;
+
+	memset(file->kinds, 0, sizeof(file->kinds));
+	for (i = 0; i < nr_rules; i++) {
+		if (rules[i].kind != CGFENCE_RULE_FILE)
+			continue;
+		kind = cgf_file_kind_of(rules[i].file.path, rules[i].file.path_len);
+		if (kind < 0)
+			continue;
+		kr = &file->kinds[kind];
+		if (rules[i].effect == CGFENCE_EFFECT_ALLOW) {
+			kr->allow |= rules[i].file.perms;
+			continue;
+		}
+		kr->deny |= rules[i].file.perms;
+		perms = rules[i].file.perms;
+		for_each_set_bit(bit, &perms, CGF_FILE_NR_PERMS)
+			if (!kr->deny_id[bit] || rules[i].id < kr->deny_id[bit])
+				kr->deny_id[bit] = rules[i].id;
+	}
+}
+
+/* Per permission, as for paths, except that the kind's default replaces the profile's. */
+static void cgf_file_kind_check(const struct cgf_file_rules *file, int kind, u32 requested,
+				struct cgf_verdict *verdict)
+{
+	const struct cgf_file_kind_rules *kr = &file->kinds[kind];
+	unsigned long refused_by_rule;
+	u32 granted;
+	unsigned int bit;
+
+	granted = (kr->allow | (cgf_file_kind_default[kind] & ~kr->allow)) & ~kr->deny;
+	verdict->denied = requested & ~granted;
+	refused_by_rule = requested & kr->deny;
+	for_each_set_bit(bit, &refused_by_rule, CGF_FILE_NR_PERMS)
+		if (!verdict->rule_id || kr->deny_id[bit] < verdict->rule_id)
+			verdict->rule_id = kr->deny_id[bit];
+}
+
+static void cgf_key_put(u8 *key, u32 *pos, u8 byte)
+{
+	if (key)
+		key[*pos] = byte;
+	(*pos)++;
+}
+
+/* Encodes a validated pattern into @key (NULL: only measure). Returns the key length. */
+static u32 cgf_file_key_encode(const char *pat, u32 len, u8 *key)
+{
+	u32 pos = 0, i, end;
+	bool glob;
+
+	/* The root pattern "/" has no components: the empty key, the root node. */
+	for (i = 1; i < len; i = end + 1) {
+		glob = false;
+		for (end = i; end < len && pat[end] != '/'; end++) {
+			if (pat[end] == '\\')
+				end++;
+			else if (pat[end] == '*' || pat[end] == '?')
+				glob = true;
+		}
+		if (end - i == 2 && pat[i] == '*' && pat[i + 1] == '*') {
+			cgf_key_put(key, &pos, CGF_COMPONENT_GLOBSTAR);
+		} else if (glob) {
+			cgf_key_put(key, &pos, CGF_COMPONENT_GLOB);
+			if (key)
+				memcpy(key + pos, pat + i, end - i);
+			pos += end - i;
+		} else {
+			cgf_key_put(key, &pos, CGF_COMPONENT_LITERAL);
+			for (; i < end; i++) {
+				if (pat[i] == '\\')
+					i++;
+				cgf_key_put(key, &pos, pat[i]);
+			}
+		}
+		cgf_key_put(key, &pos, 0);
+	}
+	return pos;
+}
+
+static int cgf_file_ref_cmp(const void *a, const void *b)
+{
+	const struct cgf_file_ref *x = a, *y = b;
+	int diff = memcmp(x->key, y->key, min(x->key_len, y->key_len));
+
+	if (diff)
+		return diff;
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	/* Ascending ids within one pattern give each node its deny list in id order. */
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static u32 cgf_key_components(const u8 *key, u32 len)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += !key[i];
+	return n;
+}
+
+static u32 cgf_key_shared(const struct cgf_file_ref *a, const struct cgf_file_ref *b)
+{
+	u32 i, n = 0, len = min(a->key_len, b->key_len);
+
+	for (i = 0; i < len && a->key[i] == b->key[i]; i++)
+		n += !a->key[i];
+	return n;
+}
+
+/* Offset of component @nr in @key. */
+static u32 cgf_key_skip(const u8 *key, u32 nr)
+{
+	u32 i = 0;
+
+	for (; nr; i++)
+		nr -= !key[i];
+	return i;
+}
+
+/* True when @i ends at the same node as the ref before it. */
+static bool cgf_file_same_terminal(const struct cgf_file_ref *refs, u32 i, u32 depth)
+{
+	return i && refs[i].shared == depth && refs[i - 1].key_len == refs[i].key_len;
+}
+
+void cgf_file_build_cleanup(struct cgf_file_build *build)
+{
+	kvfree(build->refs);
+	kvfree(build->keys);
+	build->refs = NULL;
+	build->keys = NULL;
+}
+
+/**
+ * cgf_file_build_prepare() - sort the file patterns and size the trie
+ * @build: state to fill; cgf_file_build_cleanup() releases it, also after an error
+ * @rules: the profile's rules, already validated
+ * @nr_rules: number of @rules
+ * @gfp: allocation flags for the temporary arrays
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cgf_file_build_prepare(struct cgf_file_build *build, const struct cgf_rule *rules,
+			   u32 nr_rules, gfp_t gfp)
+{
+	const struct cgf_rule *rule;
+	struct cgf_file_ref *ref;
+	size_t keys_len = 0;
+	u32 i, n = 0, depth, pos, len, covered = 0;
+
+	memset(build, 0, sizeof(*build));
+	build->nr_nodes = 1;
+	for (i = 0; i < nr_rules; i++) {
+		if (!cgf_file_rule_in_trie(&rules[i]))
+			continue;
+		n++;
+		keys_len += cgf_file_key_encode(rules[i].file.path, rules[i].file.path_len, NULL);
+	}
+	if (!n)
+		return 0;
+
+	build->refs = kvmalloc_array(n, sizeof(*build->refs), gfp);
+	/* At least one byte: memcmp() on keys must never see a ZERO_SIZE_PTR. */
+	build->keys = kvmalloc(max_t(size_t, keys_len, 1), gfp);
+	if (!build->refs || !build->keys)
+		return -ENOMEM;
+	build->nr_refs = n;
+
+	pos = 0;
+	ref = build->refs;
+	for (i = 0; i < nr_rules; i++) {
+		rule = &rules[i];
+		if (!cgf_file_rule_in_trie(rule))
+			continue;
+		ref->key = build->keys + pos;
+		ref->key_len = cgf_file_key_encode(rule->file.path, rule->file.path_len,
+						   build->keys + pos);
+		ref->id = rule->id;
+		ref->rule = i;
+		pos += ref->key_len;
+		ref++;
+		/* Up to 100,000 patterns of up to 4 KiB: let others run between them. */
+		cond_resched();
+	}
+	sort(build->refs, n, sizeof(*build->refs), cgf_file_ref_cmp, NULL);
+
+	/* Count what cgf_file_build_fill() will create, with the same walk. */
+	for (i = 0; i < n; i++) {
+		ref = &build->refs[i];
+		depth = cgf_key_components(ref->key, ref->key_len);
+		ref->shared = i ? cgf_key_shared(ref - 1, ref) : 0;
+		build->max_depth = max(build->max_depth, depth);
+		for (pos = cgf_key_skip(ref->key, ref->shared); pos < ref->key_len;
+		     pos += len + 2) {
+			len = strnlen((const char *)ref->key + pos + 1, ref->key_len - pos - 1);
+			build->nr_nodes++;
+			if (ref->key[pos] != CGF_COMPONENT_GLOBSTAR) {
+				build->nr_edges++;
+				build->labels_len += len;
+			}
+		}
+		if (!cgf_file_same_terminal(build->refs, i, depth))
+			covered = 0;
+		rule = &rules[ref->rule];
+		if (rule->effect == CGFENCE_EFFECT_DENY && rule->file.perms & ~covered) {
+			build->nr_denies++;
+			covered |= rule->file.perms;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * cgf_file_build_size() - bytes the trie needs in the profile
+ * @build: prepared state
+ *
+ * Return: the size, saturated at SIZE_MAX.
+ */
+size_t cgf_file_build_size(const struct cgf_file_build *build)
+{
+	size_t size;
+
+	size = array_size(build->nr_nodes, sizeof(struct cgf_file_node));
+	size = size_add(size, array_size(build->nr_edges, sizeof(struct cgf_file_edge)));
+	size = size_add(size, array_size(build->nr_denies, sizeof(struct cgf_file_deny)));
+	return size_add(size, build->labels_len);
+}
+
+/**
+ * cgf_file_build_fill() - lay the trie out in its section of the profile
+ * @build: prepared state
+ * @rules: the rules given to cgf_file_build_prepare()
+ * @file: the profile's file rules to point at the section
+ * @section: zeroed memory of cgf_file_build_size() bytes
+ * @gfp: allocation flags for the temporary arrays
+ *
+ * Nodes are created in sorted key order, so a node's children appear in the order its
+ * edges must have (literals sorted, then globs); they are then grouped by parent.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rules,
+			struct cgf_file_rules *file, void *section, gfp_t gfp)
+{
+	struct cgf_file_node *nodes = section;
+	struct cgf_file_edge *edges = (void *)(nodes + build->nr_nodes);
+	struct cgf_file_deny *denies = (void *)(edges + build->nr_edges);
+	char *labels = (char *)(denies + build->nr_denies);
+	struct cgf_file_edge *incoming = NULL;	/* the edge into each node */
+	u32 *parent = NULL, *stack = NULL;
+	const struct cgf_file_ref *ref;
+	const struct cgf_rule *rule;
+	struct cgf_file_node *term;
+	u32 i, depth, pos, len, kind, child, next = 1, label = 0, deny = 0, covered = 0;
+	int ret = -ENOMEM;
+
+	file->nodes = nodes;
+	file->edges = edges;
+	file->denies = denies;
+	file->labels = labels;
+	file->nr_nodes = build->nr_nodes;
+	file->nr_edges = build->nr_edges;
+	file->nr_denies = build->nr_denies;
+	file->labels_len = build->labels_len;
+	if (!build->nr_refs)
+		return 0;
+
+	incoming = kvmalloc_array(build->nr_nodes, sizeof(*incoming), gfp);
+	parent = kvmalloc_array(build->nr_nodes, sizeof(*parent), gfp);
+	stack = kvmalloc_array(build->max_depth + 1, sizeof(*stack), gfp);
+	if (!incoming || !parent || !stack)
+		goto out;
+
+	stack[0] = 0;
+	for (i = 0; i < build->nr_refs; i++) {
+		ref = &build->refs[i];
+		depth = ref->shared;
+		for (pos = cgf_key_skip(ref->key, depth); pos < ref->key_len; pos += len + 1) {
+			kind = ref->key[pos++];
+			len = strnlen((const char *)ref->key + pos, ref->key_len - pos);
+			child = next++;
+			if (kind == CGF_COMPONENT_GLOBSTAR) {
+				nodes[stack[depth]].globstar = child;
+				nodes[child].is_globstar = 1;
+			} else {
+				memcpy(labels + label, ref->key + pos, len);
+				incoming[child].label = label;
+				incoming[child].label_len = len;
+				incoming[child].child = child;
+				label += len;
+				parent[child] = stack[depth];
+				if (kind == CGF_COMPONENT_LITERAL)
+					nodes[stack[depth]].nr_literal++;
+				else
+					nodes[stack[depth]].nr_glob++;
+			}
+			stack[++depth] = child;
+		}
+		cond_resched();
+
+		term = &nodes[stack[depth]];
+		if (!cgf_file_same_terminal(build->refs, i, depth))
+			covered = 0;
+		rule = &rules[ref->rule];
+		if (rule->effect == CGFENCE_EFFECT_ALLOW) {
+			term->allow |= rule->file.perms;
+			continue;
+		}
+		term->deny |= rule->file.perms;
+		if (!(rule->file.perms & ~covered))
+			continue;
+		if (!term->nr_deny)
+			term->deny_first = deny;
+		term->nr_deny++;
+		denies[deny].id = rule->id;
+		denies[deny].perms = rule->file.perms;
+		deny++;
+		covered |= rule->file.perms;
+	}
+
+	/* Group edges by parent: point each node past its slot, then fill slots backwards. */
+	pos = 0;
+	for (i = 0; i < build->nr_nodes; i++) {
+		pos += nodes[i].nr_literal + nodes[i].nr_glob;
+		nodes[i].edge_first = pos;
+	}
+	for (i = build->nr_nodes - 1; i > 0; i--) {
+		if (nodes[i].is_globstar)
+			continue;
+		edges[--nodes[parent[i]].edge_first] = incoming[i];
+	}
+	ret = 0;
+out:
+	kvfree(stack);
+	kvfree(parent);
+	kvfree(incoming);
+	return ret;
+}
+
+struct cgf_file_active {
+	u32 nr;
+	u32 node[CGF_FILE_ACTIVE_MAX];
+};
+
+/*
+ * Adds @node and the "**" nodes it reaches without consuming a component. A node already
+ * present brought its "**" chain along when it was added. False when the set is full.
+ */
+static bool cgf_file_active_add(const struct cgf_file_rules *file,
+				struct cgf_file_active *set, u32 node)
+{
+	u32 i;
+
+	do {
+		for (i = 0; i < set->nr; i++)
+			if (set->node[i] == node)
+				return true;
+		if (set->nr == CGF_FILE_ACTIVE_MAX)
+			return false;
+		set->node[set->nr++] = node;
+		node = file->nodes[node].globstar;
+	} while (node);
+	return true;
+}
+
+static int cgf_file_label_cmp(const struct cgf_file_rules *file,
+			      const struct cgf_file_edge *edge, const char *name, size_t len)
+{
+	int diff = memcmp(file->labels + edge->label, name, min_t(size_t, edge->label_len, len));
+
+	if (diff)
+		return diff;
+	if (edge->label_len == len)
+		return 0;
+	return edge->label_len < len ? -1 : 1;
+}
+
+/* The literal child of @node named @name, 0 when none. */
+static u32 cgf_file_literal_child(const struct cgf_file_rules *file,
+				  const struct cgf_file_node *node, const char *name, size_t len)
+{
+	const struct cgf_file_edge *edges = file->edges + node->edge_first;
+	u32 lo = 0, hi = node->nr_literal, mid;
+	int diff;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		diff = cgf_file_label_cmp(file, &edges[mid], name, len);
+		if (!diff)
+			return edges[mid].child;
+		if (diff < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Consumes one component. False when @next overflows. */
+static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_file_active *cur,
+			  struct cgf_file_active *next, const char *name, size_t len)
+{
+	const struct cgf_file_node *node;
+	const struct cgf_file_edge *edge;
+	u32 i, j, child;
+
+	next->nr = 0;
+	for (i = 0; i < cur->nr; i++) {
+		node = &file->nodes[cur->node[i]];
+		if (node->is_globstar && !cgf_file_active_add(file, next, cur->node[i]))
+			return false;
+		child = cgf_file_literal_child(file, node, name, len);
+		if (child && !cgf_file_active_add(file, next, child))
+			return false;
+		edge = file->edges + node->edge_first + node->nr_literal;
+		for (j = 0; j < node->nr_glob; j++, edge++) {
+			if (cgf_glob_match_component(file->labels + edge->label, edge->label_len,
+						     name, len) &&
+			    !cgf_file_active_add(file, next, edge->child))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Smallest id of a deny rule at an active node that refuses a @requested permission. */
+static u32 cgf_file_deny_id(const struct cgf_file_rules *file,
+			    const struct cgf_file_active *set, u32 requested)
+{
+	const struct cgf_file_node *node;
+	const struct cgf_file_deny *deny;
+	u32 i, j, id = 0;
+
+	for (i = 0; i < set->nr; i++) {
+		node = &file->nodes[set->node[i]];
+		if (!(node->deny & requested))
+			continue;
+		deny = file->denies + node->deny_first;
+		for (j = 0; j < node->nr_deny; j++, deny++) {
+			if (deny->perms & requested) {
+				if (!id || deny->id < id)
+					id = deny->id;
+				break;
+			}
+		}
+	}
+	return id;
+}
+
+/**
+ * cgf_file_check() - decide file permissions for a path
+ * @profile: compiled profile
+ * @path: resolved absolute path as the container sees it, not NUL terminated
+ * @path_len: length of @path
+ * @requested: CGFENCE_FILE_* permissions asked for
+ * @verdict: the permissions refused, and the smallest id of a deny rule refusing one
+ *
+ * Per permission: a matching deny rule refuses it, else a matching allow rule grants it,
+ * else the profile's file default decides. Bits outside CGFENCE_FILE_ALL are refused.
+ * Fails closed (everything requested refused, rule id 0) on a path that does not start
+ * with ``/`` and when the active set overflows (see DOC: file trie).
+ *
+ * Context: any, including preemption disabled: no sleep, no allocation, no recursion.
+ */
+void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t path_len,
+		    u32 requested, struct cgf_verdict *verdict)
+{
+	const struct cgf_file_rules *file = &profile->file;
+	struct cgf_file_active sets[2];
+	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
+	const char *slash;
+	size_t start, end;
+	u32 i, allow = 0, deny = 0, refused;
+	int kind;
+
+	verdict->denied = requested;
+	verdict->rule_id = 0;
+	if (!requested)
+		return;
+	if (!path || !path_len)
+		return;
+	if (path[0] != '/') {
+		kind = cgf_file_kind_of(path, path_len);
+		if (kind >= 0)
+			cgf_file_kind_check(file, kind, requested & CGFENCE_FILE_ALL, verdict);
+		verdict->denied |= requested & ~CGFENCE_FILE_ALL;
+		return;
+	}
+
+	cur->nr = 0;
+	if (!cgf_file_active_add(file, cur, 0))
+		return;
+	for (start = path_len == 1 ? 2 : 1; start <= path_len && cur->nr; start = end + 1) {
+		slash = memchr(path + start, '/', path_len - start);
+		end = slash ? slash - path : path_len;
+		if (!cgf_file_step(file, cur, next, path + start, end - start))
+			return;
+		swap(cur, next);
+	}
+
+	for (i = 0; i < cur->nr; i++) {
+		allow |= file->nodes[cur->node[i]].allow;
+		deny |= file->nodes[cur->node[i]].deny;
+	}
+	refused = deny | ~CGFENCE_FILE_ALL;
+	if (file->file_default != CGFENCE_EFFECT_ALLOW)
+		refused |= ~allow;
+	verdict->denied = requested & refused;
+	if (requested & deny)
+		verdict->rule_id = cgf_file_deny_id(file, cur, requested);
+}

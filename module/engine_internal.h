@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cgfence engine internals: the compiled profile layout shared by the engine_*.c files. */
+#ifndef _CGFENCE_ENGINE_INTERNAL_H
+#define _CGFENCE_ENGINE_INTERNAL_H
+
+#include <linux/build_bug.h>
+#include <linux/limits.h>
+#include <linux/types.h>
+
+#include <uapi/cgfence.h>
+
+#include "engine.h"
+
+/*
+ * A compiled profile is ONE kvmalloc() block: this header, then the file trie, the device
+ * table and the mount rules, each section pointing into the same block. One block means
+ * one free, and kvfree_rcu() can release it without calling back into module text, so a
+ * profile retired just before rmmod cannot run freed code.
+ */
+
+/* File permissions fit the trie's 16-bit masks. */
+static_assert(CGFENCE_FILE_ALL <= U16_MAX);
+
+/* A node of the file trie: the state reached after some components of a pattern. */
+struct cgf_file_node {
+	/* Children: @nr_literal literal edges (sorted), then @nr_glob glob edges. */
+	u32 edge_first;
+	u32 nr_literal;
+	u32 nr_glob;
+	/* The "**" child, reached without consuming a component; 0: none (root is no child). */
+	u32 globstar;
+	/* Deny rules ending here, by ascending id; see cgf_file_deny. */
+	u32 deny_first;
+	u16 allow;		/* OR of the allow rules ending here */
+	u16 deny;		/* OR of the deny rules ending here */
+	u8 nr_deny;
+	u8 is_globstar;		/* stays active while components are consumed */
+};
+
+/* An edge to a child: a literal component (unescaped) or a component glob (as written). */
+struct cgf_file_edge {
+	u32 label;		/* offset in cgf_file_rules.labels */
+	u32 label_len;
+	u32 child;
+};
+
+/*
+ * A deny rule ending at a node. Only rules that refuse a permission no smaller id at the
+ * same node refuses are kept: the first kept entry that refuses a requested permission is
+ * then the smallest such id, and a node keeps at most one entry per permission bit.
+ */
+struct cgf_file_deny {
+	u32 id;
+	u32 perms;
+};
+
+/* The kinds of file object judged by kind rather than by path (CGFENCE_OBJECT_*). */
+enum cgf_file_kind {
+	CGF_KIND_UNREACHABLE,
+	CGF_KIND_PIPE,
+	CGF_KIND_SOCKET,
+	CGF_KIND_ANON_INODE,
+	CGF_KIND_MEMFD,
+	CGF_NR_KINDS,
+};
+
+#define CGF_FILE_NR_PERMS 10
+static_assert(CGFENCE_FILE_ALL == (1U << CGF_FILE_NR_PERMS) - 1);
+
+/* Rules naming one kind: few enough to keep per permission bit. */
+struct cgf_file_kind_rules {
+	u16 allow;
+	u16 deny;
+	u32 deny_id[CGF_FILE_NR_PERMS];	/* smallest deny id refusing each permission */
+};
+
+int cgf_file_kind_of(const char *name, size_t len);
+
+struct cgf_file_rules {
+	const struct cgf_file_node *nodes;	/* nodes[0] is the root: the path "/" */
+	const struct cgf_file_edge *edges;
+	const struct cgf_file_deny *denies;
+	const char *labels;
+	u32 nr_nodes;
+	u32 nr_edges;
+	u32 nr_denies;
+	u32 labels_len;
+	u8 file_default;	/* enum cgfence_effect */
+	struct cgf_file_kind_rules kinds[CGF_NR_KINDS];
+};
+
+/* Sorted by (major, minor, id); CGFENCE_DEV_ANY sorts last. */
+struct cgf_device_rule {
+	u32 major;
+	u32 minor;
+	u32 id;
+	u8 type;
+	u8 access;
+	u8 effect;
+};
+
+struct cgf_device_rules {
+	const struct cgf_device_rule *rules;
+	u32 nr_rules;
+};
+
+struct cgf_mount_rule {
+	u32 id;
+	u32 ops;
+	u32 require;
+	u32 forbid;
+	const char *fstype;	/* NULL: any */
+	const char *source;	/* NULL: any */
+	const char *target;	/* NULL: any */
+	u16 fstype_len;
+	u16 source_len;
+	u16 target_len;
+	u8 effect;
+	u8 source_is_pattern;	/* starts with '/': glob, else the exact name */
+};
+
+struct cgf_mount_rules {
+	const struct cgf_mount_rule *rules;
+	u32 nr_rules;
+};
+
+struct cgf_profile {
+	struct rcu_head rcu;	/* first: kvfree_rcu() needs a small offset */
+	size_t size;		/* of the whole block */
+	u32 nr_rules;
+	u8 mode;
+	struct cgf_file_rules file;
+	struct cgf_device_rules device;
+	struct cgf_mount_rules mount;
+};
+
+/*
+ * Build in two phases: each compiler first sizes its section (validating its rules and
+ * keeping what it needs in temporary memory), then the profile allocates the block and
+ * each compiler fills its own section. Sections are CGF_SECTION_ALIGN aligned.
+ */
+#define CGF_SECTION_ALIGN 8
+
+/* Temporary state of the file compiler between sizing and filling. */
+struct cgf_file_build {
+	struct cgf_file_ref *refs;	/* one per file rule, sorted by key */
+	u8 *keys;			/* the encoded patterns the refs point into */
+	u32 nr_refs;
+	u32 nr_nodes;
+	u32 nr_edges;
+	u32 nr_denies;
+	u32 labels_len;
+	u32 max_depth;
+};
+
+/*
+ * Pattern validation shared by file rules and mount source/target patterns. Returns 0
+ * or a negative errno, and then sets *@msg to @msgs[the enum cgf_pattern_error]: each
+ * kind of pattern has its own table, so that a message names the field at fault.
+ */
+enum cgf_pattern_error {
+	CGF_PATTERN_EMPTY,
+	CGF_PATTERN_TOO_LONG,
+	CGF_PATTERN_NOT_ABSOLUTE,
+	CGF_PATTERN_NUL,
+	CGF_PATTERN_EMPTY_COMPONENT,
+	CGF_PATTERN_TRAILING_SLASH,
+	CGF_PATTERN_DOT,
+	CGF_PATTERN_GLOBSTAR,
+	CGF_PATTERN_LONE_BACKSLASH,
+	CGF_PATTERN_ESCAPED_SLASH,
+	CGF_PATTERN_NR_ERRORS,
+};
+
+int cgf_pattern_validate(const char *pat, u32 len, const char * const *msgs,
+			 const char **msg);
+
+/* Rule validation by kind: 0, or a negative errno and *@msg. */
+int cgf_file_rule_validate(const struct cgf_rule *rule, const char **msg);
+int cgf_device_rule_validate(const struct cgf_rule *rule, const char **msg);
+int cgf_mount_rule_validate(const struct cgf_rule *rule, const char **msg);
+
+/* File compiler (rules are already validated). */
+void cgf_file_kinds_fill(struct cgf_file_rules *file, const struct cgf_rule *rules,
+			 u32 nr_rules);
+int cgf_file_build_prepare(struct cgf_file_build *build, const struct cgf_rule *rules,
+			   u32 nr_rules, gfp_t gfp);
+size_t cgf_file_build_size(const struct cgf_file_build *build);
+int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rules,
+			struct cgf_file_rules *file, void *section, gfp_t gfp);
+void cgf_file_build_cleanup(struct cgf_file_build *build);
+
+/* Device and mount compilers: size for @nr_kind rules of their kind, then fill. */
+size_t cgf_device_build_size(u32 nr_device);
+void cgf_device_build_fill(const struct cgf_rule *rules, u32 nr_rules,
+			   struct cgf_device_rules *device, void *section, u32 nr_device);
+size_t cgf_mount_build_size(const struct cgf_rule *rules, u32 nr_rules);
+void cgf_mount_build_fill(const struct cgf_rule *rules, u32 nr_rules,
+			  struct cgf_mount_rules *mount, void *section);
+
+#endif /* _CGFENCE_ENGINE_INTERNAL_H */
