@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgfence loadable backend: reach the kernel's security_* functions through ftrace. */
 
+#include <linux/binfmts.h>
+#include <linux/dcache.h>
 #include <linux/errno.h>
+#include <linux/fs.h>
 #include <linux/ftrace.h>
+#include <linux/mman.h>
+#include <linux/mount.h>
+#include <linux/personality.h>
+#include <linux/sched.h>
 #include <linux/kernel.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
@@ -42,9 +49,170 @@ static unsigned long cgf_arg(struct ftrace_regs *fregs, unsigned int n)
 	return regs_get_kernel_argument(&fregs->regs, n);
 }
 
+#define CGF_ARG(type, n) ((type)cgf_arg(fregs, (n)))
+
+/*
+ * Adapters: the security_*() function's arguments in, the LSM hook's out. Where
+ * security_*() filters before calling the LSMs (private inodes, the exec implied by
+ * READ_IMPLIES_EXEC), the adapter applies the same filter, so the hook judges exactly
+ * what a built-in LSM would.
+ */
+static bool cgf_private_dentry(const struct dentry *dentry)
+{
+	return unlikely(IS_PRIVATE(d_backing_inode(dentry)));
+}
+
 static int cgf_decide_file_open(struct ftrace_regs *fregs)
 {
-	return cgf_hook_file_open((struct file *)cgf_arg(fregs, 0));
+	return cgf_hook_file_open(CGF_ARG(struct file *, 0));
+}
+
+static int cgf_decide_bprm_check(struct ftrace_regs *fregs)
+{
+	return cgf_hook_bprm_check_security(CGF_ARG(struct linux_binprm *, 0));
+}
+
+/* fs/exec.c's path_noexec(), which modules cannot call. */
+static bool cgf_path_noexec(const struct path *path)
+{
+	return (path->mnt->mnt_flags & MNT_NOEXEC) ||
+	       (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
+}
+
+/* security.c's mmap_prot(): the protection the mapping really gets. */
+static unsigned long cgf_mmap_prot(struct file *file, unsigned long prot)
+{
+	if ((prot & (PROT_READ | PROT_EXEC)) != PROT_READ)
+		return prot;
+	if (!(current->personality & READ_IMPLIES_EXEC))
+		return prot;
+	if (!file || !cgf_path_noexec(&file->f_path))
+		return prot | PROT_EXEC;
+	return prot;
+}
+
+static int cgf_decide_mmap_file(struct ftrace_regs *fregs)
+{
+	struct file *file = CGF_ARG(struct file *, 0);
+	unsigned long prot = CGF_ARG(unsigned long, 1);
+
+	return cgf_hook_mmap_file(file, prot, cgf_mmap_prot(file, prot),
+				  CGF_ARG(unsigned long, 2));
+}
+
+static int cgf_decide_file_mprotect(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_mprotect(CGF_ARG(struct vm_area_struct *, 0),
+				      CGF_ARG(unsigned long, 1), CGF_ARG(unsigned long, 2));
+}
+
+static int cgf_decide_file_permission(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_permission(CGF_ARG(struct file *, 0), CGF_ARG(int, 1));
+}
+
+static int cgf_decide_task_alloc(struct ftrace_regs *fregs)
+{
+	return cgf_hook_task_alloc(CGF_ARG(struct task_struct *, 0),
+				   CGF_ARG(unsigned long, 1));
+}
+
+static int cgf_decide_path_mknod(struct ftrace_regs *fregs)
+{
+	const struct path *dir = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(dir->dentry))
+		return 0;
+	return cgf_hook_path_mknod(dir, CGF_ARG(struct dentry *, 1), CGF_ARG(umode_t, 2),
+				   CGF_ARG(unsigned int, 3));
+}
+
+static int cgf_decide_path_mkdir(struct ftrace_regs *fregs)
+{
+	const struct path *dir = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(dir->dentry))
+		return 0;
+	return cgf_hook_path_mkdir(dir, CGF_ARG(struct dentry *, 1), CGF_ARG(umode_t, 2));
+}
+
+static int cgf_decide_path_rmdir(struct ftrace_regs *fregs)
+{
+	const struct path *dir = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(dir->dentry))
+		return 0;
+	return cgf_hook_path_rmdir(dir, CGF_ARG(struct dentry *, 1));
+}
+
+static int cgf_decide_path_unlink(struct ftrace_regs *fregs)
+{
+	const struct path *dir = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(dir->dentry))
+		return 0;
+	return cgf_hook_path_unlink(dir, CGF_ARG(struct dentry *, 1));
+}
+
+static int cgf_decide_path_symlink(struct ftrace_regs *fregs)
+{
+	const struct path *dir = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(dir->dentry))
+		return 0;
+	return cgf_hook_path_symlink(dir, CGF_ARG(struct dentry *, 1),
+				     CGF_ARG(const char *, 2));
+}
+
+static int cgf_decide_path_link(struct ftrace_regs *fregs)
+{
+	struct dentry *old_dentry = CGF_ARG(struct dentry *, 0);
+
+	if (cgf_private_dentry(old_dentry))
+		return 0;
+	return cgf_hook_path_link(old_dentry, CGF_ARG(const struct path *, 1),
+				  CGF_ARG(struct dentry *, 2));
+}
+
+static int cgf_decide_path_rename(struct ftrace_regs *fregs)
+{
+	struct dentry *old_dentry = CGF_ARG(struct dentry *, 1);
+	struct dentry *new_dentry = CGF_ARG(struct dentry *, 3);
+
+	if (cgf_private_dentry(old_dentry) ||
+	    (d_is_positive(new_dentry) && cgf_private_dentry(new_dentry)))
+		return 0;
+	return cgf_hook_path_rename(CGF_ARG(const struct path *, 0), old_dentry,
+				    CGF_ARG(const struct path *, 2), new_dentry,
+				    CGF_ARG(unsigned int, 4));
+}
+
+static int cgf_decide_path_truncate(struct ftrace_regs *fregs)
+{
+	const struct path *path = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(path->dentry))
+		return 0;
+	return cgf_hook_path_truncate(path);
+}
+
+static int cgf_decide_path_chmod(struct ftrace_regs *fregs)
+{
+	const struct path *path = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(path->dentry))
+		return 0;
+	return cgf_hook_path_chmod(path, CGF_ARG(umode_t, 1));
+}
+
+static int cgf_decide_path_chown(struct ftrace_regs *fregs)
+{
+	const struct path *path = CGF_ARG(const struct path *, 0);
+
+	if (cgf_private_dentry(path->dentry))
+		return 0;
+	return cgf_hook_path_chown(path, KUIDT_INIT(CGF_ARG(uid_t, 1)),
+				   KGIDT_INIT(CGF_ARG(gid_t, 2)));
 }
 
 struct cgf_ftrace_hook {
@@ -58,6 +226,21 @@ struct cgf_ftrace_hook {
 
 static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(file_open),
+	CGF_HOOK(file_permission),
+	CGF_HOOK(bprm_check),
+	CGF_HOOK(mmap_file),
+	CGF_HOOK(file_mprotect),
+	CGF_HOOK(path_mknod),
+	CGF_HOOK(path_mkdir),
+	CGF_HOOK(path_rmdir),
+	CGF_HOOK(path_unlink),
+	CGF_HOOK(path_symlink),
+	CGF_HOOK(path_link),
+	CGF_HOOK(path_rename),
+	CGF_HOOK(path_truncate),
+	CGF_HOOK(path_chmod),
+	CGF_HOOK(path_chown),
+	CGF_HOOK(task_alloc),
 };
 
 static void notrace cgf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,

@@ -4,8 +4,14 @@
 #define _CGFENCE_H
 
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
+struct dentry;
 struct file;
+struct linux_binprm;
+struct path;
+struct task_struct;
+struct vm_area_struct;
 
 #define CGF_LOG_PREFIX "cgfence: "
 
@@ -14,6 +20,31 @@ struct file;
  * same functions serve the ftrace backend now and security_add_hooks() when built in.
  */
 int cgf_hook_file_open(struct file *file);
+int cgf_hook_file_permission(struct file *file, int mask);
+int cgf_hook_bprm_check_security(struct linux_binprm *bprm);
+int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
+		       unsigned long flags);
+int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
+			   unsigned long prot);
+int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			unsigned int dev);
+int cgf_hook_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode);
+int cgf_hook_path_rmdir(const struct path *dir, struct dentry *dentry);
+int cgf_hook_path_unlink(const struct path *dir, struct dentry *dentry);
+int cgf_hook_path_symlink(const struct path *dir, struct dentry *dentry, const char *old_name);
+int cgf_hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+		       struct dentry *new_dentry);
+int cgf_hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			 const struct path *new_dir, struct dentry *new_dentry,
+			 unsigned int flags);
+int cgf_hook_path_truncate(const struct path *path);
+int cgf_hook_path_chmod(const struct path *path, umode_t mode);
+int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
+int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
+
+/* Kernel functions a module cannot link against, resolved at load. */
+extern char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
+int cgf_symbols_init(void);
 
 /* Attach backend: reaches the kernel's security_* calls. */
 int cgf_backend_attach(void);
@@ -28,8 +59,6 @@ struct cgf_store_status {
 	u32 attachments;
 	bool locked;
 };
-
-void cgf_store_get_status(struct cgf_store_status *status);
 
 /* Control plane. */
 int cgf_netlink_init(void);

@@ -6,14 +6,23 @@
 #include <uapi/cgfence.h>
 
 #include "cgfence.h"
+#include "object.h"
+#include "store.h"
 
 static int __init cgf_init(void)
 {
 	int err;
 
+	err = cgf_symbols_init() ?: cgf_object_init();
+	if (err) {
+		pr_err(CGF_LOG_PREFIX "not loaded: cannot set up (see above)\n");
+		return err;
+	}
+
 	err = cgf_backend_attach();
 	if (err) {
 		pr_err(CGF_LOG_PREFIX "not loaded: a hook could not be attached (see above)\n");
+		cgf_object_exit();
 		return err;
 	}
 
@@ -22,6 +31,7 @@ static int __init cgf_init(void)
 		pr_err(CGF_LOG_PREFIX "not loaded: cannot register generic netlink family %s: %d\n",
 		       CGFENCE_GENL_NAME, err);
 		cgf_backend_detach();
+		cgf_object_exit();
 		return err;
 	}
 
@@ -34,6 +44,8 @@ static void __exit cgf_exit(void)
 {
 	cgf_netlink_exit();
 	cgf_backend_detach();
+	cgf_store_exit();
+	cgf_object_exit();
 	pr_info(CGF_LOG_PREFIX "unloaded, all hooks detached\n");
 }
 

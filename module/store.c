@@ -1,23 +1,500 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgfence policy store: profiles by name and cgroup attachments (counters for now). */
+/* cgfence policy store: named profiles, cgroup attachments, and the lookup hooks use. */
 
-#include <linux/atomic.h>
+#include <linux/cgroup.h>
+#include <linux/jump_label.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "cgfence.h"
+#include "engine.h"
+#include "store.h"
+
+#define CGF_ATTACH_HASH_BITS 12
+/* One bit per cgroup level that has attachments; the last bit stands for all deeper levels. */
+#define CGF_LEVEL_BITS BITS_PER_LONG
 
 /*
- * The store starts empty at load: profiles and attachments only ever come from an
- * administrator over netlink, and nothing survives an unload.
+ * Writers hold the mutex; hooks only read, under RCU. The store starts empty at load:
+ * profiles and attachments only ever come from an administrator, and nothing survives
+ * an unload.
  */
 static struct {
-	atomic_t profiles;
-	atomic_t attachments;
+	struct mutex lock;
+	struct list_head profiles;
+	struct list_head attachments;
+	u32 nr_profiles;
+	u32 nr_attachments;
+	u32 attached_per_level[CGF_LEVEL_BITS];
+	unsigned long attached_levels;		/* READ_ONCE in hooks */
+	u64 generation;
 	bool locked;
-} cgf_store;
+} cgf_store = {
+	.lock = __MUTEX_INITIALIZER(cgf_store.lock),
+	.profiles = LIST_HEAD_INIT(cgf_store.profiles),
+	.attachments = LIST_HEAD_INIT(cgf_store.attachments),
+};
+
+static DEFINE_HASHTABLE(cgf_attach_hash, CGF_ATTACH_HASH_BITS);
+
+/* Host tasks on a node with no attachment pay one patched-out branch per hook. */
+DEFINE_STATIC_KEY_FALSE(cgf_confinement_active);
+
+static unsigned int cgf_level_bit(int level)
+{
+	return min_t(int, level, CGF_LEVEL_BITS - 1);
+}
+
+static struct cgf_attachment *cgf_attachment_find_rcu(u64 cgroup_id)
+{
+	struct cgf_attachment *att;
+
+	hash_for_each_possible_rcu(cgf_attach_hash, att, hnode, cgroup_id)
+		if (att->cgroup_id == cgroup_id)
+			return att;
+	return NULL;
+}
+
+/**
+ * cgf_subject_begin - start walking the attachments that cover current
+ * @iter: iterator, valid until rcu_read_unlock()
+ *
+ * Return: false when no attachment can cover current: an unconfined task.
+ */
+bool cgf_subject_begin(struct cgf_subject_iter *iter)
+{
+	if (!static_branch_unlikely(&cgf_confinement_active))
+		return false;
+	iter->levels = READ_ONCE(cgf_store.attached_levels);
+	if (!iter->levels)
+		return false;
+	iter->cgrp = task_dfl_cgroup(current);
+	iter->level = iter->cgrp->level;
+	return true;
+}
+
+/**
+ * cgf_subject_next - the next attachment covering the task, from its own cgroup upwards
+ * @iter: iterator from cgf_subject_begin()
+ *
+ * Only levels known to hold an attachment are looked up, so a host task whose
+ * ancestors sit at other levels costs no hash lookup at all.
+ */
+const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter)
+{
+	struct cgf_attachment *att;
+
+	for (; iter->level >= 0; iter->level--) {
+		if (!(iter->levels & BIT(cgf_level_bit(iter->level))))
+			continue;
+		att = cgf_attachment_find_rcu(cgroup_id(iter->cgrp->ancestors[iter->level]));
+		if (att) {
+			iter->level--;
+			return att;
+		}
+	}
+	return NULL;
+}
+
+bool cgf_subject_current_confined(void)
+{
+	struct cgf_subject_iter iter;
+	bool confined = false;
+
+	rcu_read_lock();
+	if (cgf_subject_begin(&iter))
+		confined = cgf_subject_next(&iter);
+	rcu_read_unlock();
+	return confined;
+}
+
+static struct cgf_attachment *cgf_attachment_find_locked(u64 cgroup_id)
+{
+	struct cgf_attachment *att;
+
+	lockdep_assert_held(&cgf_store.lock);
+	hash_for_each_possible(cgf_attach_hash, att, hnode, cgroup_id)
+		if (att->cgroup_id == cgroup_id)
+			return att;
+	return NULL;
+}
+
+static struct cgf_profile_slot *cgf_slot_find(const char *name)
+{
+	struct cgf_profile_slot *slot;
+
+	lockdep_assert_held(&cgf_store.lock);
+	list_for_each_entry(slot, &cgf_store.profiles, node)
+		if (!strcmp(slot->name, name))
+			return slot;
+	return NULL;
+}
+
+static int cgf_store_check_unlocked(struct netlink_ext_ack *extack)
+{
+	if (cgf_store.locked) {
+		NL_SET_ERR_MSG(extack, "cgfence: policy is locked until reboot");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void cgf_attachment_free_rcu(struct rcu_head *head)
+{
+	struct cgf_attachment *att = container_of(head, struct cgf_attachment, rcu);
+
+	cgroup_put(att->cgrp);
+	kfree(att);
+}
+
+static void cgf_attachment_unlink(struct cgf_attachment *att)
+{
+	unsigned int bit = cgf_level_bit(att->cgrp->level);
+
+	lockdep_assert_held(&cgf_store.lock);
+	hash_del_rcu(&att->hnode);
+	list_del(&att->node);
+	att->slot->nr_attachments--;
+	cgf_store.nr_attachments--;
+	if (!--cgf_store.attached_per_level[bit])
+		WRITE_ONCE(cgf_store.attached_levels, cgf_store.attached_levels & ~BIT(bit));
+	if (!cgf_store.nr_attachments)
+		static_branch_disable(&cgf_confinement_active);
+	cgf_store.generation++;
+	call_rcu(&att->rcu, cgf_attachment_free_rcu);
+}
+
+/*
+ * A removed cgroup can hold no task, so its attachment only occupies a slot. Cgroup
+ * ids are never reused: a new cgroup at the same path gets a new id and nothing stale.
+ */
+static void cgf_store_prune_dead(void)
+{
+	struct cgf_attachment *att, *tmp;
+
+	lockdep_assert_held(&cgf_store.lock);
+	list_for_each_entry_safe(att, tmp, &cgf_store.attachments, node)
+		if (!(READ_ONCE(att->cgrp->self.flags) & CSS_ONLINE))
+			cgf_attachment_unlink(att);
+}
+
+static void cgf_slot_free_rcu(struct rcu_head *head)
+{
+	struct cgf_profile_slot *slot = container_of(head, struct cgf_profile_slot, rcu);
+
+	kfree(slot);
+}
+
+static void cgf_slot_remove(struct cgf_profile_slot *slot)
+{
+	lockdep_assert_held(&cgf_store.lock);
+	list_del(&slot->node);
+	cgf_store.nr_profiles--;
+	cgf_store.generation++;
+	cgf_profile_put_rcu(rcu_dereference_protected(slot->compiled, 1));
+	call_rcu(&slot->rcu, cgf_slot_free_rcu);
+}
+
+/**
+ * cgf_store_commit - create profile @name or replace its compiled form atomically
+ * @name: profile name, already validated
+ * @mode: enum cgfence_mode
+ * @compiled: built profile; the store owns it on success
+ * @extack: error report
+ *
+ * Return: 0, or -errno with @compiled untouched (the caller frees it).
+ */
+int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
+		     struct netlink_ext_ack *extack)
+{
+	struct cgf_profile_slot *slot;
+	struct cgf_profile *old;
+	int err;
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (err)
+		goto out;
+
+	slot = cgf_slot_find(name);
+	if (slot) {
+		old = rcu_replace_pointer(slot->compiled, compiled, lockdep_is_held(&cgf_store.lock));
+		WRITE_ONCE(slot->mode, mode);
+		slot->generation++;
+		cgf_store.generation++;
+		cgf_profile_put_rcu(old);
+		goto out;
+	}
+
+	if (cgf_store.nr_profiles >= CGFENCE_MAX_PROFILES) {
+		NL_SET_ERR_MSG(extack, "cgfence: too many profiles loaded (limit 1024); unload one first");
+		err = -E2BIG;
+		goto out;
+	}
+	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot) {
+		err = -ENOMEM;
+		goto out;
+	}
+	strscpy(slot->name, name, sizeof(slot->name));
+	slot->mode = mode;
+	slot->generation = 1;
+	RCU_INIT_POINTER(slot->compiled, compiled);
+	list_add_tail(&slot->node, &cgf_store.profiles);
+	cgf_store.nr_profiles++;
+	cgf_store.generation++;
+out:
+	mutex_unlock(&cgf_store.lock);
+	return err;
+}
+
+int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extack)
+{
+	struct cgf_attachment *att, *tmp;
+	struct cgf_profile_slot *slot;
+	int err;
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (err)
+		goto out;
+	cgf_store_prune_dead();
+	slot = cgf_slot_find(name);
+	if (!slot) {
+		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		err = -ENOENT;
+		goto out;
+	}
+	if (slot->nr_attachments && !force) {
+		NL_SET_ERR_MSG(extack, "cgfence: profile is attached to containers; detach them or force");
+		err = -EBUSY;
+		goto out;
+	}
+	list_for_each_entry_safe(att, tmp, &cgf_store.attachments, node)
+		if (att->slot == slot)
+			cgf_attachment_unlink(att);
+	cgf_slot_remove(slot);
+out:
+	mutex_unlock(&cgf_store.lock);
+	return err;
+}
+
+int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack)
+{
+	struct cgf_profile_slot *slot;
+	int err;
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (err)
+		goto out;
+	slot = cgf_slot_find(name);
+	if (!slot) {
+		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		err = -ENOENT;
+		goto out;
+	}
+	WRITE_ONCE(slot->mode, mode);
+	slot->generation++;
+	cgf_store.generation++;
+out:
+	mutex_unlock(&cgf_store.lock);
+	return err;
+}
+
+int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *extack)
+{
+	struct cgf_profile_slot *slot;
+	struct cgf_attachment *att;
+	struct cgroup *cgrp;
+	unsigned int bit;
+	int err;
+
+	/* Resolved in the caller's cgroup namespace: ids outside it do not exist for it. */
+	cgrp = cgroup_get_from_id(cgroup_id);
+	if (IS_ERR(cgrp)) {
+		NL_SET_ERR_MSG(extack, "cgfence: no cgroup (v2) with that id");
+		return -ENOENT;
+	}
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (err)
+		goto out;
+	cgf_store_prune_dead();
+	slot = cgf_slot_find(name);
+	if (!slot) {
+		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		err = -ENOENT;
+		goto out;
+	}
+
+	att = cgf_attachment_find_locked(cgroup_id);
+	if (att) {
+		/* Re-attaching swaps the profile in place: no window without confinement. */
+		att->slot->nr_attachments--;
+		slot->nr_attachments++;
+		WRITE_ONCE(att->slot, slot);
+		cgf_store.generation++;
+		goto out;
+	}
+
+	if (cgf_store.nr_attachments >= CGFENCE_MAX_ATTACHMENTS) {
+		NL_SET_ERR_MSG(extack, "cgfence: too many attachments (limit 10000); detach one first");
+		err = -E2BIG;
+		goto out;
+	}
+	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
+	if (!att) {
+		err = -ENOMEM;
+		goto out;
+	}
+	att->cgroup_id = cgroup_id;
+	att->cgrp = cgrp;
+	att->slot = slot;
+	cgrp = NULL;	/* the attachment holds the reference now */
+
+	slot->nr_attachments++;
+	cgf_store.nr_attachments++;
+	list_add_tail(&att->node, &cgf_store.attachments);
+	hash_add_rcu(cgf_attach_hash, &att->hnode, cgroup_id);
+	bit = cgf_level_bit(att->cgrp->level);
+	if (!cgf_store.attached_per_level[bit]++)
+		WRITE_ONCE(cgf_store.attached_levels, cgf_store.attached_levels | BIT(bit));
+	static_branch_enable(&cgf_confinement_active);
+	cgf_store.generation++;
+out:
+	mutex_unlock(&cgf_store.lock);
+	if (cgrp)
+		cgroup_put(cgrp);
+	return err;
+}
+
+int cgf_store_detach(u64 cgroup_id, struct netlink_ext_ack *extack)
+{
+	struct cgf_attachment *att;
+	int err;
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (err)
+		goto out;
+	att = cgf_attachment_find_locked(cgroup_id);
+	if (!att) {
+		NL_SET_ERR_MSG(extack, "cgfence: no profile is attached to that cgroup");
+		err = -ENOENT;
+		goto out;
+	}
+	cgf_attachment_unlink(att);
+	cgf_store_prune_dead();
+out:
+	mutex_unlock(&cgf_store.lock);
+	return err;
+}
+
+/*
+ * Locking pins the module: a module reference that is never dropped makes rmmod fail
+ * until reboot.
+ */
+int cgf_store_lock(struct netlink_ext_ack *extack)
+{
+	int err;
+
+	mutex_lock(&cgf_store.lock);
+	err = cgf_store_check_unlocked(extack);
+	if (!err) {
+		__module_get(THIS_MODULE);
+		WRITE_ONCE(cgf_store.locked, true);
+		cgf_store.generation++;
+	}
+	mutex_unlock(&cgf_store.lock);
+	return err;
+}
+
+bool cgf_store_locked(void)
+{
+	return READ_ONCE(cgf_store.locked);
+}
 
 void cgf_store_get_status(struct cgf_store_status *status)
 {
-	status->profiles = atomic_read(&cgf_store.profiles);
-	status->attachments = atomic_read(&cgf_store.attachments);
-	status->locked = READ_ONCE(cgf_store.locked);
+	mutex_lock(&cgf_store.lock);
+	cgf_store_prune_dead();
+	status->profiles = cgf_store.nr_profiles;
+	status->attachments = cgf_store.nr_attachments;
+	status->locked = cgf_store.locked;
+	mutex_unlock(&cgf_store.lock);
+}
+
+void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
+			     int (*fill)(const struct cgf_profile_info *info, void *arg),
+			     void *arg)
+{
+	struct cgf_profile_slot *slot;
+	struct cgf_profile_info info;
+	unsigned long i = 0;
+
+	mutex_lock(&cgf_store.lock);
+	cgf_store_prune_dead();
+	*generation = cgf_store.generation;
+	list_for_each_entry(slot, &cgf_store.profiles, node) {
+		if (only_name && strcmp(slot->name, only_name))
+			continue;
+		if (i++ < *index)
+			continue;
+		info.name = slot->name;
+		info.mode = slot->mode;
+		info.generation = slot->generation;
+		info.nr_rules = cgf_profile_nr_rules(rcu_dereference_protected(slot->compiled, 1));
+		info.nr_attachments = slot->nr_attachments;
+		if (fill(&info, arg))
+			break;
+		(*index)++;
+	}
+	mutex_unlock(&cgf_store.lock);
+}
+
+void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
+				int (*fill)(const struct cgf_attachment_info *info, void *arg),
+				void *arg)
+{
+	struct cgf_attachment_info info;
+	struct cgf_attachment *att;
+	unsigned long i = 0;
+
+	mutex_lock(&cgf_store.lock);
+	cgf_store_prune_dead();
+	*generation = cgf_store.generation;
+	list_for_each_entry(att, &cgf_store.attachments, node) {
+		if (i++ < *index)
+			continue;
+		info.cgroup_id = att->cgroup_id;
+		info.cgrp = att->cgrp;
+		info.profile = att->slot->name;
+		if (fill(&info, arg))
+			break;
+		(*index)++;
+	}
+	mutex_unlock(&cgf_store.lock);
+}
+
+/* Module unload: hooks are detached and netlink is gone, so nothing else can look. */
+void cgf_store_exit(void)
+{
+	struct cgf_attachment *att, *atmp;
+	struct cgf_profile_slot *slot, *stmp;
+
+	mutex_lock(&cgf_store.lock);
+	list_for_each_entry_safe(att, atmp, &cgf_store.attachments, node)
+		cgf_attachment_unlink(att);
+	list_for_each_entry_safe(slot, stmp, &cgf_store.profiles, node)
+		cgf_slot_remove(slot);
+	mutex_unlock(&cgf_store.lock);
+	/* The RCU callbacks live in this module's text. */
+	rcu_barrier();
 }

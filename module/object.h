@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cgfence object naming: the name under which the engine judges a file object. */
+#ifndef _CGFENCE_OBJECT_H
+#define _CGFENCE_OBJECT_H
+
+#include <linux/types.h>
+
+struct path;
+
+#include <uapi/cgfence.h>
+
+struct cgf_object {
+	const char *name;
+	size_t len;
+};
+
+/* Per-CPU scratch for object names; @slot 0 or 1 (rename and link need two). */
+char *cgf_object_buffer(unsigned int slot);
+int cgf_object_init(void);
+void cgf_object_exit(void);
+
+int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_object *object);
+
+#endif /* _CGFENCE_OBJECT_H */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cgfence policy store: named profiles and cgroup attachments, RCU-published. */
+#ifndef _CGFENCE_STORE_H
+#define _CGFENCE_STORE_H
+
+#include <linux/types.h>
+#include <linux/hashtable.h>
+#include <linux/jump_label.h>
+#include <linux/rcupdate.h>
+
+#include <uapi/cgfence.h>
+
+struct cgroup;
+struct cgf_profile;
+struct netlink_ext_ack;
+
+/*
+ * A named profile. Attachments point at the slot, so a replace swaps only the
+ * compiled pointer: every attached task sees the old or the new profile, never a mix.
+ * A slot with attachments is never freed.
+ */
+struct cgf_profile_slot {
+	struct list_head node;			/* cgf_store.profiles, store mutex */
+	char name[CGFENCE_MAX_NAME];
+	struct cgf_profile __rcu *compiled;
+	u8 mode;				/* enum cgfence_mode, READ_ONCE in hooks */
+	u64 generation;				/* bumped by each replace */
+	u32 nr_attachments;			/* store mutex */
+	struct rcu_head rcu;
+};
+
+struct cgf_attachment {
+	struct hlist_node hnode;		/* by cgroup id, RCU */
+	struct list_head node;			/* cgf_store.attachments, store mutex */
+	u64 cgroup_id;
+	struct cgroup *cgrp;			/* referenced: path for dumps, liveness */
+	struct cgf_profile_slot *slot;		/* READ_ONCE in hooks: re-attach swaps it */
+	struct rcu_head rcu;
+};
+
+/* Set while any attachment exists: the only cost host tasks pay otherwise. */
+DECLARE_STATIC_KEY_FALSE(cgf_confinement_active);
+
+/* Hook side: walk the attachments that cover a task, deepest first, under rcu_read_lock(). */
+struct cgf_subject_iter {
+	struct cgroup *cgrp;
+	int level;
+	unsigned long levels;
+};
+
+bool cgf_subject_begin(struct cgf_subject_iter *iter);
+const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter);
+bool cgf_subject_current_confined(void);
+
+/* Control-plane side: process context, serialised by the store mutex. */
+int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
+		     struct netlink_ext_ack *extack);
+int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extack);
+int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack);
+int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *extack);
+int cgf_store_detach(u64 cgroup_id, struct netlink_ext_ack *extack);
+int cgf_store_lock(struct netlink_ext_ack *extack);
+bool cgf_store_locked(void);
+void cgf_store_exit(void);
+
+/*
+ * Dumps: @fill is called for each entry from *@index on, under the store mutex, until
+ * it returns non-zero (the message is full); *@index is where the next call resumes.
+ * *@generation is the store generation the entries belong to (for NLM_F_DUMP_INTR).
+ */
+struct cgf_profile_info {
+	const char *name;
+	u8 mode;
+	u64 generation;
+	u32 nr_rules;
+	u32 nr_attachments;
+};
+
+struct cgf_attachment_info {
+	u64 cgroup_id;
+	struct cgroup *cgrp;
+	const char *profile;
+};
+
+void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
+			     int (*fill)(const struct cgf_profile_info *info, void *arg),
+			     void *arg);
+void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
+				int (*fill)(const struct cgf_attachment_info *info, void *arg),
+				void *arg);
+void cgf_store_get_status(struct cgf_store_status *status);
+
+#endif /* _CGFENCE_STORE_H */
