@@ -92,6 +92,14 @@ struct cgf_verdict {
 void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t path_len,
 		    u32 requested, struct cgf_verdict *verdict);
 
+/*
+ * True when every path below directory @a is judged as the same path below @b (the
+ * trie reaches the same states after both): a directory may then be renamed from one
+ * to the other without changing the access to anything inside it.
+ */
+bool cgf_file_same_below(const struct cgf_profile *profile, const char *a, size_t a_len,
+			 const char *b, size_t b_len);
+
 /* Device rules: by type and number only. No rule: denied. Deny rules win. */
 void cgf_device_check(const struct cgf_profile *profile, u8 type, u32 major, u32 minor,
 		      u32 access, struct cgf_verdict *verdict);

@@ -658,6 +658,77 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 	return true;
 }
 
+/*
+ * The active set after the components of @path (absolute), in @sets[0] or @sets[1].
+ * Return: that set, or NULL when it overflowed (the caller fails closed).
+ */
+static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *file,
+						  const char *path, size_t path_len,
+						  struct cgf_file_active sets[2])
+{
+	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
+	const char *slash;
+	size_t start, end;
+
+	cur->nr = 0;
+	if (!cgf_file_active_add(file, cur, 0))
+		return NULL;
+	for (start = path_len == 1 ? 2 : 1; start <= path_len && cur->nr; start = end + 1) {
+		slash = memchr(path + start, '/', path_len - start);
+		end = slash ? slash - path : path_len;
+		if (!cgf_file_step(file, cur, next, path + start, end - start))
+			return NULL;
+		swap(cur, next);
+	}
+	return cur;
+}
+
+static bool cgf_file_active_has(const struct cgf_file_active *set, u32 node)
+{
+	u32 i;
+
+	for (i = 0; i < set->nr; i++)
+		if (set->node[i] == node)
+			return true;
+	return false;
+}
+
+/**
+ * cgf_file_same_below() - do two directories decide alike for everything below them?
+ * @profile: compiled profile
+ * @a: resolved absolute path of one directory, not NUL terminated
+ * @a_len: length of @a
+ * @b: the other directory
+ * @b_len: length of @b
+ *
+ * True when the trie reaches the same set of nodes after @a as after @b: then every
+ * path below @a gets the verdict the same path below @b gets, whatever its suffix.
+ * A directory renamed from @a to @b keeps the access of its whole subtree only then.
+ * Sufficient, not necessary: two different sets may still decide alike.
+ *
+ * Context: any, including preemption disabled: no sleep, no allocation, no recursion.
+ * Return: true if the subtrees are judged alike; false otherwise or on overflow.
+ */
+bool cgf_file_same_below(const struct cgf_profile *profile, const char *a, size_t a_len,
+			 const char *b, size_t b_len)
+{
+	struct cgf_file_active sets_a[2], sets_b[2];
+	const struct cgf_file_active *set_a, *set_b;
+	u32 i;
+
+	if (!a_len || !b_len || a[0] != '/' || b[0] != '/')
+		return false;
+	set_a = cgf_file_walk(&profile->file, a, a_len, sets_a);
+	set_b = cgf_file_walk(&profile->file, b, b_len, sets_b);
+	if (!set_a || !set_b || set_a->nr != set_b->nr)
+		return false;
+	/* Sets hold distinct nodes: equal sizes and inclusion mean equality. */
+	for (i = 0; i < set_a->nr; i++)
+		if (!cgf_file_active_has(set_b, set_a->node[i]))
+			return false;
+	return true;
+}
+
 /* Smallest id of a deny rule at an active node that refuses a @requested permission. */
 static u32 cgf_file_deny_id(const struct cgf_file_rules *file,
 			    const struct cgf_file_active *set, u32 requested)
@@ -702,9 +773,7 @@ void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t 
 {
 	const struct cgf_file_rules *file = &profile->file;
 	struct cgf_file_active sets[2];
-	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
-	const char *slash;
-	size_t start, end;
+	const struct cgf_file_active *cur;
 	u32 i, allow = 0, deny = 0, refused;
 	int kind;
 
@@ -722,16 +791,9 @@ void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t 
 		return;
 	}
 
-	cur->nr = 0;
-	if (!cgf_file_active_add(file, cur, 0))
+	cur = cgf_file_walk(file, path, path_len, sets);
+	if (!cur)
 		return;
-	for (start = path_len == 1 ? 2 : 1; start <= path_len && cur->nr; start = end + 1) {
-		slash = memchr(path + start, '/', path_len - start);
-		end = slash ? slash - path : path_len;
-		if (!cgf_file_step(file, cur, next, path + start, end - start))
-			return;
-		swap(cur, next);
-	}
 
 	for (i = 0; i < cur->nr; i++) {
 		allow |= file->nodes[cur->node[i]].allow;

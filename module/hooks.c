@@ -202,7 +202,7 @@ static u32 cgf_granted(const struct cgf_profile *profile, const struct cgf_objec
  * would turn a forbidden access into an allowed one without touching the data
  * (AppArmor's link rule, Landlock's REFER). With @exchange both objects move, so the
  * two names must grant the same. A directory carries its whole subtree to the new
- * name, so for a directory the two names must grant the same too.
+ * name, so everything below the two names must be judged alike.
  */
 static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 			      const struct path *new_path, u32 need_old, u32 need_new,
@@ -239,9 +239,11 @@ static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 		if (!verdict.denied) {
 			old_granted = cgf_granted(profile, &old_object);
 			new_granted = cgf_granted(profile, &new_object);
-			if ((exchange || is_dir) ? old_granted != new_granted :
-						   new_granted & ~old_granted) {
-				verdict.denied = new_granted & ~old_granted ?: old_granted & ~new_granted;
+			if (is_dir ? !cgf_file_same_below(profile, old_object.name, old_object.len,
+							  new_object.name, new_object.len) :
+			    exchange ? old_granted != new_granted : new_granted & ~old_granted) {
+				/* Report what differs; a subtree difference shows as all. */
+				verdict.denied = (new_granted ^ old_granted) ?: CGFENCE_FILE_ALL;
 				verdict.rule_id = 0;
 			}
 		}

@@ -414,6 +414,40 @@ static void object_kinds_test(struct kunit *test)
 	check_one(test, p, "/memfd:", X, 0, 0);
 }
 
+static bool same_below(const struct cgf_profile *p, const char *a, const char *b)
+{
+	return cgf_file_same_below(p, a, strlen(a), b, strlen(b));
+}
+
+/* A directory may move only where everything below it keeps its verdict. */
+static void same_below_test(struct kunit *test)
+{
+	const struct cgf_rule rules[] = {
+		cgf_test_file(1, ALLOW, RW, "/var/www/**"),
+		cgf_test_file(2, DENY, W, "/home/*/secret"),
+		cgf_test_file(3, ALLOW, R, "/srv/*/data/**"),
+	};
+	const struct cgf_profile *p;
+
+	p = cgf_test_build(test, CGFENCE_MODE_ENFORCE, ALLOW, rules, ARRAY_SIZE(rules));
+	/* Inside one "**" tree: nothing below can differ. */
+	KUNIT_EXPECT_TRUE(test, same_below(p, "/var/www/a", "/var/www/b"));
+	KUNIT_EXPECT_TRUE(test, same_below(p, "/var/www/a", "/var/www/x/y/z"));
+	/* No rule anywhere below either: the default decides both alike. */
+	KUNIT_EXPECT_TRUE(test, same_below(p, "/tmp/a", "/opt/b"));
+	/* /home/u/secret is write-protected, /tmp/u/secret would not be. */
+	KUNIT_EXPECT_FALSE(test, same_below(p, "/home/u", "/tmp/u"));
+	KUNIT_EXPECT_TRUE(test, same_below(p, "/home/u", "/home/v"));
+	/* The same glob state after both names. */
+	KUNIT_EXPECT_TRUE(test, same_below(p, "/srv/a", "/srv/b"));
+	KUNIT_EXPECT_FALSE(test, same_below(p, "/srv/a", "/srv"));
+	KUNIT_EXPECT_FALSE(test, same_below(p, "/var/www", "/var"));
+	KUNIT_EXPECT_FALSE(test, same_below(p, "/var/www/a", "/tmp/a"));
+	/* Kinds and malformed names are never alike. */
+	KUNIT_EXPECT_FALSE(test, same_below(p, CGFENCE_OBJECT_PIPE, CGFENCE_OBJECT_PIPE));
+	KUNIT_EXPECT_FALSE(test, same_below(p, "", "/tmp"));
+}
+
 static void no_file_rules_test(struct kunit *test)
 {
 	const struct cgf_rule rule = cgf_test_device(1, ALLOW, CGFENCE_DEV_CHAR, 1, 3,
@@ -742,6 +776,7 @@ static struct kunit_case cgfence_engine_file_cases[] = {
 	KUNIT_CASE(escapes_test),
 	KUNIT_CASE(odd_paths_test),
 	KUNIT_CASE(object_kinds_test),
+	KUNIT_CASE(same_below_test),
 	KUNIT_CASE(no_file_rules_test),
 	KUNIT_CASE(literal_byte_order_test),
 	KUNIT_CASE(active_set_overflow_test),
