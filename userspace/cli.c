@@ -17,6 +17,10 @@
 const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_HELP] = { "help", 'h', NULL, "show this help" },
 	[CGF_OPT_JSON] = { "json", 0, NULL, "print one JSON object on one line" },
+	[CGF_OPT_PROFILE] = { "profile", 0, "NAME", "only the profile NAME" },
+	[CGF_OPT_FORCE] = { "force", 0, NULL, "detach it from every cgroup first" },
+	[CGF_OPT_PID] = { "pid", 0, "PID", "the cgroup process PID belongs to" },
+	[CGF_OPT_YES] = { "yes", 0, NULL, "confirm: it cannot be undone until reboot" },
 };
 
 static const char exit_codes[] =
@@ -26,7 +30,8 @@ static const char exit_codes[] =
 	"  2  usage error\n"
 	"  3  the cgfence module is not loaded\n"
 	"  4  permission denied: needs CAP_MAC_ADMIN in the initial user namespace,\n"
-	"     from a task outside any confined container\n";
+	"     from a task outside any confined container\n"
+	"  5  a policy file has errors: nothing was loaded\n";
 
 void cgf_err(const char *fmt, ...)
 {
@@ -155,6 +160,14 @@ static void parse_cmd_args(struct cgf_inv *inv, int argc, char **argv)
 		usage_error(inv, "missing argument");
 		return;
 	}
+	if (inv->cmd->check) {
+		char err[sizeof(inv->error)];
+
+		if (inv->cmd->check(inv, err, sizeof(err))) {
+			usage_error(inv, "%s", err);
+			return;
+		}
+	}
 	inv->action = CGF_ACT_RUN;
 }
 
@@ -241,13 +254,27 @@ static void opt_line(FILE *f, enum cgf_opt_id id)
 	fprintf(f, "  %-*s%s\n", OPT_COL - 2, left, o->help);
 }
 
+/* An option the argument synopsis already names ("NAME (PATH | --pid PID)") is not repeated. */
+static bool in_args_synopsis(const struct cgf_cmd *cmd, enum cgf_opt_id id)
+{
+	const char *p = cmd->args;
+	size_t len = strlen(cgf_opts[id].name);
+
+	while ((p = strstr(p, "--"))) {
+		p += 2;
+		if (!strncmp(p, cgf_opts[id].name, len) && (!p[len] || strchr(" )]", p[len])))
+			return true;
+	}
+	return false;
+}
+
 void cgf_cmd_usage(FILE *f, const struct cgf_cmd *cmd)
 {
 	int id;
 
 	fprintf(f, "usage: cgfence %s", cmd->name);
 	for (id = 0; id < CGF_OPT_COUNT; id++)
-		if (id != CGF_OPT_HELP && (cmd->opts & CGF_OPTF(id)))
+		if (id != CGF_OPT_HELP && (cmd->opts & CGF_OPTF(id)) && !in_args_synopsis(cmd, id))
 			opt_synopsis(f, id);
 	if (cmd->args[0])
 		fprintf(f, " %s", cmd->args);

@@ -17,19 +17,24 @@ enum cgf_exit {
 	CGF_EXIT_USAGE = 2,
 	CGF_EXIT_NOMODULE = 3,	/* generic netlink family not found */
 	CGF_EXIT_PERM = 4,	/* the kernel answered EPERM or EACCES */
+	CGF_EXIT_POLICY = 5,	/* a policy file has errors: nothing was loaded */
 };
 
 /* Every option any command knows; a command lists the ones it accepts. */
 enum cgf_opt_id {
 	CGF_OPT_HELP,
 	CGF_OPT_JSON,
+	CGF_OPT_PROFILE,
+	CGF_OPT_FORCE,
+	CGF_OPT_PID,
+	CGF_OPT_YES,
 	CGF_OPT_COUNT,
 };
 
 #define CGF_OPTF(id)	(1u << (id))
 
-/* Most positional arguments any command takes. */
-#define CGF_MAX_ARGS	8
+/* Most positional arguments any command takes ("load FILE..." takes the most). */
+#define CGF_MAX_ARGS	64
 
 struct cgf_opt {
 	const char *name;	/* without the leading "--" */
@@ -48,6 +53,11 @@ struct cgf_cmd {
 	unsigned int opts;	/* CGF_OPTF() of the accepted options; --help always is */
 	int min_args;
 	int max_args;		/* at most CGF_MAX_ARGS */
+	/*
+	 * Optional: what the table cannot say (values, combinations). Returns 0, or -1
+	 * with the reason in @err; the parser then reports a usage error.
+	 */
+	int (*check)(const struct cgf_inv *inv, char *err, size_t len);
 	int (*run)(const struct cgf_inv *inv);
 };
 

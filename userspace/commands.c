@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_admin.h"
+#include "cmd_check.h"
 #include "status.h"
 #include "util.h"
 
@@ -36,6 +38,131 @@ const struct cgf_cmd cgf_commands[] = {
 		.min_args = 0,
 		.max_args = 0,
 		.run = cgf_cmd_status,
+	},
+	{
+		.name = "check",
+		.args = "FILE...",
+		.summary = "check policy files without loading them (no module needed)",
+		.help = CGF_CMD_CHECK_HELP,
+		.opts = CGF_OPTF(CGF_OPT_JSON),
+		.min_args = 1,
+		.max_args = CGF_MAX_ARGS,
+		.run = cgf_cmd_check,
+	},
+	{
+		.name = "load",
+		.args = "FILE...",
+		.summary = "load the profiles of policy files into the module",
+		.help = "Parses every policy FILE first; if any has an error, prints it as\n"
+			"FILE:LINE:COL: error: WHAT, loads nothing and exits 5. Then loads each\n"
+			"profile (or only the profile NAME) as one transaction: a profile of that\n"
+			"name already loaded is replaced atomically, and a profile the module\n"
+			"refuses leaves the module as it was (for a refused rule its FILE:LINE:COL\n"
+			"and the module's reason are printed). Stops at the first refusal; the\n"
+			"profiles reported before it stay loaded. Prints one line per profile:\n"
+			"  loaded profile NAME (N rules)",
+		.opts = CGF_OPTF(CGF_OPT_PROFILE),
+		.min_args = 1,
+		.max_args = CGF_MAX_ARGS,
+		.check = cgf_check_load,
+		.run = cgf_cmd_load,
+	},
+	{
+		.name = "unload",
+		.args = "NAME",
+		.summary = "remove a profile from the module",
+		.help = "Removes the profile NAME and prints \"unloaded profile NAME\". A profile\n"
+			"attached to cgroups is refused unless --force is given, which detaches it\n"
+			"from every cgroup first (their tasks are then unconfined).",
+		.opts = CGF_OPTF(CGF_OPT_FORCE),
+		.min_args = 1,
+		.max_args = 1,
+		.check = cgf_check_name,
+		.run = cgf_cmd_unload,
+	},
+	{
+		.name = "attach",
+		.args = "NAME (CGROUP_PATH | --pid PID)",
+		.summary = "confine a cgroup (and everything below it) with a profile",
+		.help = "Attaches the loaded profile NAME to a cgroup v2 directory: a path under\n"
+			"the cgroup2 mount (/sys/fs/cgroup/web), a path relative to it (web or\n"
+			"/web), or the cgroup of process PID. A cgroup already attached switches\n"
+			"to NAME without a gap. Prints \"attached profile NAME to DIR (id ID)\".\n"
+			"Refuses a cgroup that holds cgfence itself: a confined task cannot\n"
+			"change policy, so nothing could be undone from here.",
+		.opts = CGF_OPTF(CGF_OPT_PID),
+		.min_args = 1,
+		.max_args = 2,
+		.check = cgf_check_attach,
+		.run = cgf_cmd_attach,
+	},
+	{
+		.name = "detach",
+		.args = "(CGROUP_PATH | --pid PID)",
+		.summary = "remove the profile from a cgroup",
+		.help = "Detaches the profile from a cgroup, named as for attach, and prints\n"
+			"\"detached DIR (id ID)\". Its tasks are confined again only by a profile\n"
+			"attached to a cgroup above it, if any.",
+		.opts = CGF_OPTF(CGF_OPT_PID),
+		.min_args = 0,
+		.max_args = 1,
+		.check = cgf_check_detach,
+		.run = cgf_cmd_detach,
+	},
+	{
+		.name = "list",
+		.args = "",
+		.summary = "list the loaded profiles and the attached cgroups",
+		.help = "Lists the loaded profiles (name, mode, rules, attachments, generation)\n"
+			"and the attached cgroups (path from the cgroup root, id, profile) as two\n"
+			"tables. With --json, one object per line:\n"
+			"  {\"type\":\"profile\",\"name\":N,\"mode\":M,\"rules\":R,\"attachments\":A,\"generation\":G}\n"
+			"  {\"type\":\"attachment\",\"cgroup\":PATH,\"cgroup_id\":ID,\"profile\":N}",
+		.opts = CGF_OPTF(CGF_OPT_JSON),
+		.min_args = 0,
+		.max_args = 0,
+		.run = cgf_cmd_list,
+	},
+	{
+		.name = "show",
+		.args = "NAME",
+		.summary = "show one loaded profile and where it is attached",
+		.help = "Shows the profile NAME: mode, rules, generation (bumped by each\n"
+			"replace or mode change), attachments and one \"cgroup:\" line per cgroup\n"
+			"it is attached to. With --json, one object: the fields of a profile in\n"
+			"'list --json' and \"cgroups\":[{\"cgroup\":PATH,\"cgroup_id\":ID},...].",
+		.opts = CGF_OPTF(CGF_OPT_JSON),
+		.min_args = 1,
+		.max_args = 1,
+		.check = cgf_check_name,
+		.run = cgf_cmd_show,
+	},
+	{
+		.name = "mode",
+		.args = "NAME (enforce | complain)",
+		.summary = "switch a profile between enforcing and only reporting",
+		.help = "Sets the mode of the loaded profile NAME: enforce denies what the\n"
+			"profile forbids; complain only reports it. Prints\n"
+			"\"profile NAME is now in MODE mode\".",
+		.opts = 0,
+		.min_args = 2,
+		.max_args = 2,
+		.check = cgf_check_mode,
+		.run = cgf_cmd_mode,
+	},
+	{
+		.name = "lock",
+		.args = "--yes",
+		.summary = "forbid every policy change and module unload until reboot",
+		.help = "Locks policy: until reboot no profile can be loaded, replaced, removed\n"
+			"or switched, no cgroup attached or detached, and the module cannot be\n"
+			"unloaded. This cannot be undone, so --yes is required. Prints\n"
+			"\"policy locked until reboot\". Later changes fail with exit status 1.",
+		.opts = CGF_OPTF(CGF_OPT_YES),
+		.min_args = 0,
+		.max_args = 0,
+		.check = cgf_check_lock,
+		.run = cgf_cmd_lock,
 	},
 	{
 		.name = "help",

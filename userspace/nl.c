@@ -28,6 +28,8 @@ struct cgf_req {
 	bool done;
 	char *errmsg;
 	size_t len;
+	long *offset;
+	bool dump_intr;
 };
 
 static void set_errmsg(char *buf, size_t len, const char *msg)
@@ -74,16 +76,21 @@ int cgf_nle_to_errno(int nle)
 	return -EIO;
 }
 
-int cgf_nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
+static int extack_tlvs(const struct nlmsghdr *nlh, char *buf, size_t len, long *offset,
+		       bool *has_msg)
 {
 	static const struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+		[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t total = nlh->nlmsg_len;
 	size_t hlen;
 
 	set_errmsg(buf, len, "");
+	*has_msg = false;
+	if (offset)
+		*offset = -1;
 	if (total < NLMSG_HDRLEN)
 		return -EBADMSG;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -113,10 +120,28 @@ int cgf_nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)NLMSG_DATA(nlh) + hlen),
 		      (int)(total - NLMSG_HDRLEN - hlen), policy) < 0)
 		return -EBADMSG;
-	if (!tb[NLMSGERR_ATTR_MSG])
-		return -ENOENT;
-	set_errmsg(buf, len, nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-	return 0;
+	if (tb[NLMSGERR_ATTR_MSG])
+		set_errmsg(buf, len, nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS] && offset)
+		*offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	*has_msg = tb[NLMSGERR_ATTR_MSG];
+	return tb[NLMSGERR_ATTR_MSG] || tb[NLMSGERR_ATTR_OFFS] ? 0 : -ENOENT;
+}
+
+int cgf_nl_extack_parse(const struct nlmsghdr *nlh, char *buf, size_t len, long *offset)
+{
+	bool has_msg;
+
+	return extack_tlvs(nlh, buf, len, offset, &has_msg);
+}
+
+int cgf_nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
+{
+	bool has_msg = false;
+	int rc = extack_tlvs(nlh, buf, len, NULL, &has_msg);
+
+	/* An offset alone is no message. */
+	return rc ? rc : has_msg ? 0 : -ENOENT;
 }
 
 static int req_valid(struct nl_msg *msg, void *arg)
@@ -145,7 +170,7 @@ static int req_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	req->done = true;
 	if (!req->err) {
 		req->err = e->error < 0 ? e->error : -e->error;
-		cgf_nl_extack_msg(nlh, req->errmsg, req->len);
+		cgf_nl_extack_parse(nlh, req->errmsg, req->len, req->offset);
 	}
 	return NL_STOP;
 }
@@ -171,19 +196,30 @@ static int req_finish(struct nl_msg *msg, void *arg)
 		memcpy(&done_err, nlmsg_data(nlh), sizeof(done_err));
 	if (done_err < 0 && !req->err) {
 		req->err = done_err;
-		cgf_nl_extack_msg(nlh, req->errmsg, req->len);
+		cgf_nl_extack_parse(nlh, req->errmsg, req->len, req->offset);
 	}
 	return NL_STOP;
 }
 
-int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
-		   char *errmsg, size_t len)
+/* Noted, not fatal: the caller decides whether to retry the whole dump. */
+static int req_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct cgf_req *req = arg;
+
+	(void)msg;
+	req->dump_intr = true;
+	return NL_OK;
+}
+
+static int request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
+		   char *errmsg, size_t len, long *offset, bool *dump_intr)
 {
 	struct cgf_req req = {
 		.handler = handler,
 		.arg = arg,
 		.errmsg = errmsg,
 		.len = len,
+		.offset = offset,
 	};
 	struct nl_cb *cb;
 	int rc;
@@ -197,6 +233,7 @@ int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, req_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, req_ack, &req);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, req_finish, &req);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, req_dump_intr, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, req_error, &req);
 
 	rc = nl_send_auto(nl->sk, msg);
@@ -224,7 +261,24 @@ int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler
 	}
 out:
 	nl_cb_put(cb);
+	if (dump_intr)
+		*dump_intr = req.dump_intr;
 	return req.err;
+}
+
+int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
+		   char *errmsg, size_t len)
+{
+	return request(nl, msg, handler, arg, errmsg, len, NULL, NULL);
+}
+
+int cgf_nl_request_ack(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
+		       struct cgf_nl_ack *ack)
+{
+	ack->offset = -1;
+	ack->dump_intr = false;
+	return request(nl, msg, handler, arg, ack->msg, sizeof(ack->msg), &ack->offset,
+		       &ack->dump_intr);
 }
 
 struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags)

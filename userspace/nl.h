@@ -3,6 +3,7 @@
 #ifndef CGF_NL_H
 #define CGF_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,12 +48,31 @@ struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags);
 int cgf_nl_request(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
 		   char *errmsg, size_t len);
 
+/* Everything the kernel said besides the errno, for callers that point at what was wrong. */
+struct cgf_nl_ack {
+	char msg[CGF_ERRMSG_MAX];	/* extended ACK message, "" when none */
+	/* NLMSGERR_ATTR_OFFS: the refused attribute, in bytes from the request's nlmsghdr. */
+	long offset;			/* -1 when the kernel named none */
+	/* A dump reply had NLM_F_DUMP_INTR: the kernel's data changed while it was dumped. */
+	bool dump_intr;
+};
+
+/* cgf_nl_request() that also reports the bad attribute's offset and dump consistency. */
+int cgf_nl_request_ack(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler handler, void *arg,
+		       struct cgf_nl_ack *ack);
+
 /*
  * Copies the extended ACK message of an NLMSG_ERROR or NLMSG_DONE message into
  * @buf. Returns 0, -ENOENT when the message carries none, -EBADMSG when its
  * TLVs are malformed. @nlh must be readable for nlh->nlmsg_len bytes.
  */
 int cgf_nl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len);
+
+/*
+ * The same, and *@offset becomes the NLMSGERR_ATTR_OFFS value (-1 when absent).
+ * Returns 0 when either is present, -ENOENT when neither is, -EBADMSG as above.
+ */
+int cgf_nl_extack_parse(const struct nlmsghdr *nlh, char *buf, size_t len, long *offset);
 
 /* libnl's NLE_* codes are not errnos; this maps them back (positive in, negative out). */
 int cgf_nle_to_errno(int nle);

@@ -227,3 +227,77 @@ if [ "$tool_ok" -eq 1 ]; then
 	check "'cgfence-static status' without the module says so" \
 		first_line_is "$not_loaded" "$stderr"
 fi
+
+# The policy commands, as the e2e scripts call them: usage errors, local errors, no module.
+if [ "$tool_ok" -eq 1 ]; then
+	good=$out/good.cgf
+	bad=$out/bad.cgf
+	notcg=$out/not-a-cgroup
+	mkdir -p "$notcg"
+	printf 'profile web {\n\tmode enforce;\n\tfile {\n\t\tallow r /etc/**;\n\t}\n}\n' >"$good"
+	printf 'profile web {\n\tmode bogus;\n}\n' >"$bad"
+
+	while IFS='|' read -r args first; do
+		# shellcheck disable=SC2086 # the arguments are meant to split into words
+		run_tool "$tool" $args
+		check "'cgfence $args' exits 2" [ "$rc" -eq 2 ]
+		check "'cgfence $args' prints nothing on stdout" [ -z "$stdout" ]
+		check "'cgfence $args' says why" first_line_is "$first" "$stderr"
+	done <<-'CASES'
+	lock|cgfence: lock: locking cannot be undone until reboot; run 'cgfence lock --yes' to lock
+	load|cgfence: load: missing argument
+	load --json x.cgf|cgfence: load: option '--json' does not apply to this command
+	unload|cgfence: unload: missing argument
+	unload a b|cgfence: unload: unexpected argument 'b'
+	attach web|cgfence: attach: missing CGROUP_PATH (or --pid PID)
+	attach web x --pid 1|cgfence: attach: give CGROUP_PATH or --pid PID, not both
+	attach web --pid abc|cgfence: attach: invalid PID 'abc': a positive decimal number is needed
+	detach|cgfence: detach: missing CGROUP_PATH (or --pid PID)
+	list web|cgfence: list: unexpected argument 'web'
+	show|cgfence: show: missing argument
+	show a/b|cgfence: show: invalid profile name 'a/b': a profile name has only letters, digits, '_', '.' and '-'
+	mode web audit|cgfence: mode: unknown mode 'audit': enforce or complain
+	CASES
+
+	run_tool "$tool" load "$bad"
+	check "'cgfence load BAD' exits 5 without the module" [ "$rc" -eq 5 ]
+	check "'cgfence load BAD' points at the error" \
+		first_line_is "$bad:2:7: error: expected 'enforce' or 'complain' after 'mode', found 'bogus'" "$stderr"
+	check "'cgfence load BAD' says nothing was loaded" contains "cgfence: load: nothing was loaded" "$stderr"
+	run_tool "$tool" load "$good" "$bad"
+	check "'cgfence load GOOD BAD' exits 5: one bad file loads nothing" [ "$rc" -eq 5 ]
+	run_tool "$tool" load "$out/no-such.cgf"
+	check "'cgfence load MISSING' exits 5" [ "$rc" -eq 5 ]
+	run_tool "$tool" load --profile other "$good"
+	check "'cgfence load --profile other GOOD' exits 1: no such profile in the file" [ "$rc" -eq 1 ]
+
+	run_tool "$tool" attach web "$notcg"
+	check "'cgfence attach web DIR' (not cgroup2) exits 1" [ "$rc" -eq 1 ]
+	check "'cgfence attach web DIR' (not cgroup2) says so" \
+		first_line_is "cgfence: attach: $notcg: not a cgroup v2 directory" "${stderr%% (filesystem*}"
+	run_tool "$tool" detach "$good"
+	check "'cgfence detach FILE' exits 1: not a directory" [ "$rc" -eq 1 ]
+	check "'cgfence detach FILE' says so" \
+		first_line_is "cgfence: detach: $good: not a directory, so not a cgroup" "$stderr"
+	run_tool "$tool" attach web --pid 2147483647
+	check "'cgfence attach web --pid (none)' exits 1" [ "$rc" -eq 1 ]
+	check "'cgfence attach web --pid (none)' says so" \
+		first_line_is "cgfence: attach: no process with pid 2147483647" "$stderr"
+
+	while IFS= read -r args; do
+		# shellcheck disable=SC2086 # the arguments are meant to split into words
+		run_tool "$tool" $args
+		check "'cgfence $args' without the module exits 3" [ "$rc" -eq 3 ]
+		check "'cgfence $args' without the module prints nothing on stdout" [ -z "$stdout" ]
+	done <<-CASES
+	load $good
+	unload web
+	unload --force web
+	list
+	list --json
+	show web
+	show web --json
+	mode web complain
+	lock --yes
+	CASES
+fi

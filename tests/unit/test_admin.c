@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the policy commands: their arguments, and list/show replies and rendering. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "cgfence.h"
+#include "cli.h"
+#include "cmd_admin.h"
+#include "cmd_list.h"
+#include "tap.h"
+
+static const struct cgf_cmd *cmd(const char *name)
+{
+	return cgf_find_cmd(cgf_commands, cgf_ncommands, name);
+}
+
+/* Parses "cgfence" followed by the NULL-terminated arguments; returns the line for names. */
+static const char *parse(struct cgf_inv *inv, ...)
+{
+	static char line[256];
+	char *argv[16] = { "cgfence" };
+	size_t n = 0;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, inv);
+	while ((argv[argc] = va_arg(ap, char *)) && argc < 15)
+		argc++;
+	va_end(ap);
+	line[0] = '\0';
+	for (int i = 1; i < argc; i++)
+		n += snprintf(line + n, sizeof(line) - n, "%s%s", i > 1 ? " " : "", argv[i]);
+	cgf_parse_args(cgf_commands, cgf_ncommands, argc, argv, inv);
+	return line;
+}
+
+static void is_run(const struct cgf_inv *inv, const char *line, int argc)
+{
+	tap_ok(inv->action == CGF_ACT_RUN && inv->argc == argc,
+	       "parse '%s': runs with %d argument(s)%s%s", line, argc,
+	       inv->action == CGF_ACT_USAGE_ERROR ? ", got: " : "",
+	       inv->action == CGF_ACT_USAGE_ERROR ? inv->error : "");
+}
+
+static void is_error(const struct cgf_inv *inv, const char *line, const char *error)
+{
+	tap_ok(inv->action == CGF_ACT_USAGE_ERROR, "parse '%s': usage error (exit 2)", line);
+	tap_is_str(inv->error, error, "parse '%s': error text", line);
+}
+
+static void test_load_unload(void)
+{
+	struct cgf_inv inv;
+	const char *l;
+
+	l = parse(&inv, "load", "a.cgf", NULL);
+	is_run(&inv, l, 1);
+	tap_ok(!inv.optval[CGF_OPT_PROFILE], "parse '%s': no --profile", l);
+	l = parse(&inv, "load", "a.cgf", "b.cgf", "--profile", "web", "c.cgf", NULL);
+	is_run(&inv, l, 3);
+	tap_is_str(inv.optval[CGF_OPT_PROFILE], "web", "parse '%s': --profile web", l);
+	l = parse(&inv, "load", "--profile=web", "a.cgf", NULL);
+	is_run(&inv, l, 1);
+	l = parse(&inv, "load", NULL);
+	is_error(&inv, l, "load: missing argument");
+	l = parse(&inv, "load", "a.cgf", "--profile", NULL);
+	is_error(&inv, l, "load: option '--profile' needs a value");
+	l = parse(&inv, "load", "a.cgf", "--profile", "a/b", NULL);
+	is_error(&inv, l, "load: invalid profile name 'a/b': a profile name has only letters, digits, '_', '.' and '-'");
+	l = parse(&inv, "load", "a.cgf", "--json", NULL);
+	is_error(&inv, l, "load: option '--json' does not apply to this command");
+	l = parse(&inv, "load", "a.cgf", "--force", NULL);
+	is_error(&inv, l, "load: option '--force' does not apply to this command");
+
+	l = parse(&inv, "unload", "web", NULL);
+	is_run(&inv, l, 1);
+	tap_ok(!cgf_opt_set(&inv, CGF_OPT_FORCE), "parse '%s': no --force", l);
+	l = parse(&inv, "unload", "--force", "web", NULL);
+	is_run(&inv, l, 1);
+	tap_ok(cgf_opt_set(&inv, CGF_OPT_FORCE), "parse '%s': --force", l);
+	l = parse(&inv, "unload", NULL);
+	is_error(&inv, l, "unload: missing argument");
+	l = parse(&inv, "unload", "a", "b", NULL);
+	is_error(&inv, l, "unload: unexpected argument 'b'");
+	l = parse(&inv, "unload", "bad name", NULL);
+	is_error(&inv, l, "unload: invalid profile name 'bad name': a profile name has only letters, digits, '_', '.' and '-'");
+	l = parse(&inv, "unload", "web", "--force=yes", NULL);
+	is_error(&inv, l, "unload: option '--force' takes no value");
+	l = parse(&inv, "unload", "web", "--yes", NULL);
+	is_error(&inv, l, "unload: option '--yes' does not apply to this command");
+}
+
+static void test_attach_detach(void)
+{
+	struct cgf_inv inv;
+	const char *l;
+
+	l = parse(&inv, "attach", "web", "/sys/fs/cgroup/web", NULL);
+	is_run(&inv, l, 2);
+	l = parse(&inv, "attach", "web", "--pid", "123", NULL);
+	is_run(&inv, l, 1);
+	tap_is_str(inv.optval[CGF_OPT_PID], "123", "parse '%s': --pid 123", l);
+	l = parse(&inv, "attach", "--pid=1", "web", NULL);
+	is_run(&inv, l, 1);
+	l = parse(&inv, "attach", "web", NULL);
+	is_error(&inv, l, "attach: missing CGROUP_PATH (or --pid PID)");
+	l = parse(&inv, "attach", NULL);
+	is_error(&inv, l, "attach: missing argument");
+	l = parse(&inv, "attach", "web", "x", "--pid", "1", NULL);
+	is_error(&inv, l, "attach: give CGROUP_PATH or --pid PID, not both");
+	l = parse(&inv, "attach", "web", "--pid", "12x", NULL);
+	is_error(&inv, l, "attach: invalid PID '12x': a positive decimal number is needed");
+	l = parse(&inv, "attach", "web", "--pid", "0", NULL);
+	is_error(&inv, l, "attach: invalid PID '0': a positive decimal number is needed");
+	l = parse(&inv, "attach", "web", "--pid", "-3", NULL);
+	is_error(&inv, l, "attach: invalid PID '-3': a positive decimal number is needed");
+	l = parse(&inv, "attach", "web", "--pid", "99999999999", NULL);
+	is_error(&inv, l, "attach: invalid PID '99999999999': a positive decimal number is needed");
+	l = parse(&inv, "attach", "web", "x", "y", NULL);
+	is_error(&inv, l, "attach: unexpected argument 'y'");
+	l = parse(&inv, "attach", "we$b", "x", NULL);
+	is_error(&inv, l, "attach: invalid profile name 'we$b': a profile name has only letters, digits, '_', '.' and '-'");
+	l = parse(&inv, "attach", "web", "x", "--force", NULL);
+	is_error(&inv, l, "attach: option '--force' does not apply to this command");
+
+	l = parse(&inv, "detach", "web", NULL);
+	is_run(&inv, l, 1);
+	l = parse(&inv, "detach", "--pid", "77", NULL);
+	is_run(&inv, l, 0);
+	l = parse(&inv, "detach", NULL);
+	is_error(&inv, l, "detach: missing CGROUP_PATH (or --pid PID)");
+	l = parse(&inv, "detach", "x", "--pid", "77", NULL);
+	is_error(&inv, l, "detach: give CGROUP_PATH or --pid PID, not both");
+	l = parse(&inv, "detach", "--pid", NULL);
+	is_error(&inv, l, "detach: option '--pid' needs a value");
+	l = parse(&inv, "detach", "x", "y", NULL);
+	is_error(&inv, l, "detach: unexpected argument 'y'");
+}
+
+static void test_read_commands(void)
+{
+	struct cgf_inv inv;
+	const char *l;
+
+	l = parse(&inv, "list", NULL);
+	is_run(&inv, l, 0);
+	l = parse(&inv, "list", "--json", NULL);
+	is_run(&inv, l, 0);
+	tap_ok(cgf_opt_set(&inv, CGF_OPT_JSON), "parse '%s': --json", l);
+	l = parse(&inv, "list", "web", NULL);
+	is_error(&inv, l, "list: unexpected argument 'web'");
+	l = parse(&inv, "list", "--pid", "1", NULL);
+	is_error(&inv, l, "list: option '--pid' does not apply to this command");
+
+	l = parse(&inv, "show", "web", "--json", NULL);
+	is_run(&inv, l, 1);
+	l = parse(&inv, "show", NULL);
+	is_error(&inv, l, "show: missing argument");
+	l = parse(&inv, "show", "", NULL);
+	is_error(&inv, l, "show: invalid profile name '': empty profile name");
+	l = parse(&inv, "show", "web", "db", NULL);
+	is_error(&inv, l, "show: unexpected argument 'db'");
+}
+
+static void test_mode_lock(void)
+{
+	struct cgf_inv inv;
+	const char *l;
+
+	l = parse(&inv, "mode", "web", "enforce", NULL);
+	is_run(&inv, l, 2);
+	l = parse(&inv, "mode", "web", "complain", NULL);
+	is_run(&inv, l, 2);
+	l = parse(&inv, "mode", "web", NULL);
+	is_error(&inv, l, "mode: missing argument");
+	l = parse(&inv, "mode", "web", "audit", NULL);
+	is_error(&inv, l, "mode: unknown mode 'audit': enforce or complain");
+	l = parse(&inv, "mode", "web", "Enforce", NULL);
+	is_error(&inv, l, "mode: unknown mode 'Enforce': enforce or complain");
+	l = parse(&inv, "mode", "web", "enforce", "now", NULL);
+	is_error(&inv, l, "mode: unexpected argument 'now'");
+	l = parse(&inv, "mode", "web", "--json", "enforce", NULL);
+	is_error(&inv, l, "mode: option '--json' does not apply to this command");
+
+	l = parse(&inv, "lock", "--yes", NULL);
+	is_run(&inv, l, 0);
+	l = parse(&inv, "lock", NULL);
+	is_error(&inv, l, "lock: locking cannot be undone until reboot; run 'cgfence lock --yes' to lock");
+	l = parse(&inv, "lock", "--yes", "now", NULL);
+	is_error(&inv, l, "lock: unexpected argument 'now'");
+	l = parse(&inv, "lock", "--force", NULL);
+	is_error(&inv, l, "lock: option '--force' does not apply to this command");
+	l = parse(&inv, "lock", "--help", NULL);
+	tap_is_int(inv.action, CGF_ACT_HELP, "parse '%s': help, without --yes", l);
+}
+
+static char *usage_of(const char *name)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cgf_cmd_usage(f, cmd(name));
+	fclose(f);
+	return buf;
+}
+
+static void synopsis_is(const char *name, const char *want)
+{
+	char *text = usage_of(name);
+
+	*strchr(text, '\n') = '\0';
+	tap_is_str(text, want, "usage: %s", name);
+	free(text);
+}
+
+static void test_usage(void)
+{
+	char *text;
+
+	synopsis_is("load", "usage: cgfence load [--profile NAME] FILE...");
+	synopsis_is("unload", "usage: cgfence unload [--force] NAME");
+	synopsis_is("attach", "usage: cgfence attach NAME (CGROUP_PATH | --pid PID)");
+	synopsis_is("detach", "usage: cgfence detach (CGROUP_PATH | --pid PID)");
+	synopsis_is("list", "usage: cgfence list [--json]");
+	synopsis_is("show", "usage: cgfence show [--json] NAME");
+	synopsis_is("mode", "usage: cgfence mode NAME (enforce | complain)");
+	synopsis_is("lock", "usage: cgfence lock --yes");
+	text = usage_of("lock");
+	tap_ok(strstr(text, "cannot be undone") && strstr(text, "\n      --yes "),
+	       "usage: lock explains --yes");
+	tap_ok(strstr(text, "\n  5  a policy file has errors"), "usage: documents exit status 5");
+	free(text);
+
+	tap_is_int(CGF_EXIT_POLICY, 5, "exit: policy errors are 5");
+}
+
+static void test_parse_pid(void)
+{
+	pid_t pid = 0;
+
+	tap_ok(!cgf_parse_pid("1", &pid) && pid == 1, "pid: 1");
+	tap_ok(!cgf_parse_pid("4194304", &pid) && pid == 4194304, "pid: pid_max");
+	tap_is_int(cgf_parse_pid("", &pid), -EINVAL, "pid: empty");
+	tap_is_int(cgf_parse_pid("+1", &pid), -EINVAL, "pid: a sign");
+	tap_is_int(cgf_parse_pid(" 1", &pid), -EINVAL, "pid: a space");
+	tap_is_int(cgf_parse_pid("0x10", &pid), -EINVAL, "pid: hexadecimal");
+	tap_is_int(cgf_parse_pid("2147483648", &pid), -EINVAL, "pid: beyond int");
+}
+
+/* Replies as the module builds them. */
+static struct nl_msg *profile_msg(const char *name, uint8_t mode, uint32_t rules,
+				  uint32_t attachments, uint64_t generation, int omit)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, NLM_F_MULTI, CGFENCE_CMD_PROFILE_GET,
+		    CGFENCE_GENL_VERSION);
+	if (omit != CGFENCE_A_PROFILE_NAME)
+		nla_put_string(msg, CGFENCE_A_PROFILE_NAME, name);
+	if (omit != CGFENCE_A_PROFILE_MODE)
+		nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, mode);
+	/* A pad attribute before the u64, as on architectures that need one. */
+	nla_put(msg, CGFENCE_A_PAD, 0, NULL);
+	if (omit != CGFENCE_A_PROFILE_GENERATION)
+		nla_put_u64(msg, CGFENCE_A_PROFILE_GENERATION, generation);
+	if (omit != CGFENCE_A_PROFILE_RULE_COUNT)
+		nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, rules);
+	if (omit != CGFENCE_A_PROFILE_ATTACHMENTS)
+		nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, attachments);
+	return msg;
+}
+
+static struct nl_msg *attach_msg(uint64_t id, const char *path, const char *profile, int omit)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, NLM_F_MULTI, CGFENCE_CMD_ATTACH_GET,
+		    CGFENCE_GENL_VERSION);
+	if (omit != CGFENCE_A_CGROUP_ID)
+		nla_put_u64(msg, CGFENCE_A_CGROUP_ID, id);
+	if (omit != CGFENCE_A_CGROUP_PATH)
+		nla_put_string(msg, CGFENCE_A_CGROUP_PATH, path);
+	if (omit != CGFENCE_A_PROFILE_NAME)
+		nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile);
+	return msg;
+}
+
+static void test_rows(void)
+{
+	struct cgf_profile_row p;
+	struct cgf_attach_row a;
+	struct nl_msg *msg;
+	uint16_t two = 2;
+	int attr;
+
+	msg = profile_msg("web", CGFENCE_MODE_COMPLAIN, 12, 3, 1ull << 40, -1);
+	tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), 0, "row: profile reply parses");
+	tap_ok(!strcmp(p.name, "web") && p.mode == CGFENCE_MODE_COMPLAIN && p.rules == 12 &&
+	       p.attachments == 3 && p.generation == 1ull << 40,
+	       "row: name, mode, rules, attachments, 64-bit generation");
+	nlmsg_free(msg);
+	for (attr = CGFENCE_A_PROFILE_NAME; attr <= CGFENCE_A_PROFILE_ATTACHMENTS; attr++) {
+		if (attr == CGFENCE_A_PROFILE_FILE_DEFAULT)
+			continue;
+		msg = profile_msg("web", 1, 1, 1, 1, attr);
+		tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -ENODATA,
+			   "row: profile reply without attribute %d is incomplete", attr);
+		nlmsg_free(msg);
+	}
+	msg = profile_msg("web", 1, 1, 1, 1, CGFENCE_A_PROFILE_RULE_COUNT);
+	nla_put(msg, CGFENCE_A_PROFILE_RULE_COUNT, sizeof(two), &two);
+	tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -EBADMSG,
+		   "row: a 2-byte rule count is malformed");
+	nlmsg_free(msg);
+
+	msg = attach_msg(1234, "/web", "web", -1);
+	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), 0, "row: attachment reply parses");
+	tap_ok(a.cgroup_id == 1234 && a.path && !strcmp(a.path, "/web") &&
+	       !strcmp(a.profile, "web"), "row: id, path, profile");
+	free(a.path);
+	tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -EPROTO,
+		   "row: an attachment is not a profile");
+	nlmsg_free(msg);
+	msg = attach_msg(1234, "/web", "web", CGFENCE_A_CGROUP_PATH);
+	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), -ENODATA,
+		   "row: attachment reply without a path is incomplete");
+	nlmsg_free(msg);
+}
+
+static char *render(void (*fn)(FILE *f, const struct cgf_listing *l), const struct cgf_listing *l)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, l);
+	fclose(f);
+	return buf;
+}
+
+static struct cgf_listing *show_profile;
+
+static void show_plain(FILE *f, const struct cgf_listing *l)
+{
+	cgf_show_render_plain(f, &show_profile->profiles[0], l);
+}
+
+static void show_json(FILE *f, const struct cgf_listing *l)
+{
+	cgf_show_render_json(f, &show_profile->profiles[0], l);
+}
+
+static void test_render(void)
+{
+	struct cgf_profile_row profiles[] = {
+		{ "docker-default", CGFENCE_MODE_ENFORCE, 54, 2, 1 },
+		{ "web", CGFENCE_MODE_COMPLAIN, 3, 0, 12 },
+	};
+	struct cgf_attach_row attachments[] = {
+		{ 1234, "/web", "docker-default" },
+		{ 99, "/system.slice/a\nb.scope", "docker-default" },
+	};
+	struct cgf_listing l = { profiles, 2, attachments, 2 };
+	struct cgf_listing empty = { NULL, 0, NULL, 0 };
+	char *text;
+
+	text = render(cgf_list_render_plain, &l);
+	tap_is_str(text,
+		   "PROFILE         MODE       RULES  ATTACHMENTS  GENERATION\n"
+		   "docker-default  enforce       54            2           1\n"
+		   "web             complain       3            0          12\n"
+		   "\n"
+		   "CGROUP                        ID  PROFILE\n"
+		   "/web                        1234  docker-default\n"
+		   "/system.slice/a\\x0ab.scope    99  docker-default\n",
+		   "render: list, plain");
+	free(text);
+	text = render(cgf_list_render_json, &l);
+	tap_is_str(text,
+		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1}\n"
+		   "{\"type\":\"profile\",\"name\":\"web\",\"mode\":\"complain\",\"rules\":3,\"attachments\":0,\"generation\":12}\n"
+		   "{\"type\":\"attachment\",\"cgroup\":\"/web\",\"cgroup_id\":1234,\"profile\":\"docker-default\"}\n"
+		   "{\"type\":\"attachment\",\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99,\"profile\":\"docker-default\"}\n",
+		   "render: list, JSON, one object per line");
+	free(text);
+	text = render(cgf_list_render_plain, &empty);
+	tap_is_str(text, "no profiles loaded\n\nno cgroups attached\n", "render: empty list, plain");
+	free(text);
+	text = render(cgf_list_render_json, &empty);
+	tap_is_str(text, "", "render: empty list, JSON: no lines");
+	free(text);
+
+	show_profile = &l;
+	text = render(show_plain, &l);
+	tap_is_str(text,
+		   "profile:             docker-default\n"
+		   "mode:                enforce\n"
+		   "rules:               54\n"
+		   "generation:          1\n"
+		   "attachments:         2\n"
+		   "cgroup:              /web (id 1234)\n"
+		   "cgroup:              /system.slice/a\\x0ab.scope (id 99)\n",
+		   "render: show, plain");
+	free(text);
+	text = render(show_json, &l);
+	tap_is_str(text,
+		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1,"
+		   "\"cgroups\":[{\"cgroup\":\"/web\",\"cgroup_id\":1234},{\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99}]}\n",
+		   "render: show, JSON");
+	free(text);
+	profiles[0].mode = 7;
+	text = render(show_json, &empty);
+	tap_ok(strstr(text, "\"mode\":\"unknown(7)\"") && strstr(text, "\"cgroups\":[]}\n"),
+	       "render: show, JSON, unknown mode and no cgroups");
+	free(text);
+}
+
+/* A module whose policy changes under the first @intr_rounds rounds of dumps. */
+struct fake_dumps {
+	struct cgf_list_io io;
+	int calls;
+	int intr_rounds;
+	int fail_call;
+};
+
+static int fake_dump(struct cgf_list_io *io, const char *what, uint8_t cmd,
+		     struct cgf_listing *l, bool *intr)
+{
+	struct fake_dumps *f = (struct fake_dumps *)io;
+	int call = f->calls++;
+
+	(void)what;
+	if (call == f->fail_call)
+		return CGF_EXIT_PERM;
+	if (cmd == CGFENCE_CMD_PROFILE_GET) {
+		l->profiles = realloc(l->profiles, sizeof(*l->profiles));
+		memset(l->profiles, 0, sizeof(*l->profiles));
+		snprintf(l->profiles[0].name, sizeof(l->profiles[0].name), "round%d", call / 2);
+		l->nr_profiles = 1;
+	} else {
+		l->attachments = realloc(l->attachments, sizeof(*l->attachments));
+		memset(l->attachments, 0, sizeof(*l->attachments));
+		l->attachments[0].path = strdup("/web");
+		l->nr_attachments = 1;
+	}
+	/* The profile dump of a round is the one the kernel marks. */
+	if (cmd == CGFENCE_CMD_PROFILE_GET && call / 2 < f->intr_rounds)
+		*intr = true;
+	return 0;
+}
+
+static void test_dump_retry(void)
+{
+	struct fake_dumps f = { .io = { .dump = fake_dump }, .fail_call = -1 };
+	struct cgf_listing l = { NULL, 0, NULL, 0 };
+	FILE *saved = stderr;
+	int rc;
+
+	stderr = fopen("/dev/null", "w");
+	rc = cgf_read_listing(&f.io, "list", true, &l);
+	tap_ok(rc == 0 && f.calls == 2 && l.nr_profiles == 1 && !strcmp(l.profiles[0].name, "round0"),
+	       "dump: a consistent dump is read once");
+
+	f.calls = 0;
+	f.intr_rounds = 2;
+	rc = cgf_read_listing(&f.io, "list", true, &l);
+	tap_ok(rc == 0 && f.calls == 6, "dump: NLM_F_DUMP_INTR twice: read three times (%d dumps)",
+	       f.calls);
+	tap_ok(l.nr_profiles == 1 && l.nr_attachments == 1 && !strcmp(l.profiles[0].name, "round2"),
+	       "dump: only the last, consistent round is kept");
+
+	f.calls = 0;
+	f.intr_rounds = 100;
+	rc = cgf_read_listing(&f.io, "list", true, &l);
+	tap_ok(rc == CGF_EXIT_FAIL && f.calls == 2 * CGF_DUMP_TRIES && !l.nr_profiles,
+	       "dump: always changing: gives up after %d rounds, exit 1, nothing kept",
+	       CGF_DUMP_TRIES);
+
+	f.calls = 0;
+	f.intr_rounds = 0;
+	f.fail_call = 1;
+	rc = cgf_read_listing(&f.io, "list", true, &l);
+	tap_ok(rc == CGF_EXIT_PERM && !l.nr_profiles,
+	       "dump: a refused dump's exit status is passed on, nothing kept");
+
+	f.calls = 0;
+	f.fail_call = -1;
+	rc = cgf_read_listing(&f.io, "show", false, &l);
+	tap_ok(rc == 0 && f.calls == 1 && !l.nr_profiles && l.nr_attachments == 1,
+	       "dump: for show, attachments only");
+	cgf_listing_free(&l);
+	fclose(stderr);
+	stderr = saved;
+}
+
+int main(void)
+{
+	test_load_unload();
+	test_attach_detach();
+	test_read_commands();
+	test_mode_lock();
+	test_usage();
+	test_parse_pid();
+	test_rows();
+	test_render();
+	test_dump_retry();
+	return tap_done();
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Encoding of parsed profiles into PROFILE_BEGIN and PROFILE_ADD messages, and back to rules. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "cgfence.h"
+#include "encode.h"
+
+struct nl_msg *cgf_encode_begin(int family, const struct cgf_policy_profile *profile)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, CGFENCE_CMD_PROFILE_BEGIN,
+			 CGFENCE_GENL_VERSION) ||
+	    nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
+	    nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, profile->mode) ||
+	    nla_put_u8(msg, CGFENCE_A_PROFILE_FILE_DEFAULT, profile->file_default) ||
+	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, (uint32_t)profile->nr_rules)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static size_t str_size(const char *s)
+{
+	return s ? (size_t)nla_total_size((int)strlen(s) + 1) : 0;
+}
+
+/* Must agree with cgf_encode_rule() to the byte: messages are allocated to this size. */
+size_t cgf_encode_rule_size(const struct cgf_policy_rule *rule)
+{
+	size_t u32 = nla_total_size(sizeof(uint32_t));
+	size_t u8 = nla_total_size(sizeof(uint8_t));
+	size_t size = NLA_HDRLEN + u32 + 2 * u8;
+
+	switch (rule->kind) {
+	case CGFENCE_RULE_FILE:
+		size += u32 + str_size(rule->path);
+		break;
+	case CGFENCE_RULE_MOUNT:
+		size += u32 + str_size(rule->fstype) + str_size(rule->source) +
+			str_size(rule->target);
+		if (rule->mount_require)
+			size += u32;
+		if (rule->mount_forbid)
+			size += u32;
+		break;
+	case CGFENCE_RULE_DEVICE:
+		size += 2 * u8 + 2 * u32;
+		break;
+	}
+	return size;
+}
+
+static int put_str(struct nl_msg *msg, int type, const char *s)
+{
+	return s ? nla_put_string(msg, type, s) : 0;
+}
+
+static int put_bits(struct nl_msg *msg, int type, uint32_t bits)
+{
+	/* Absent means none to the kernel: no need to spend eight bytes on a zero. */
+	return bits ? nla_put_u32(msg, type, bits) : 0;
+}
+
+/*
+ * Fields of other kinds are not sent: the kernel refuses a rule that carries an
+ * attribute of another kind, and the parser leaves them zero anyway.
+ */
+int cgf_encode_rule(struct nl_msg *msg, const struct cgf_policy_rule *rule)
+{
+	struct nlattr *nest;
+	int err;
+
+	nest = nla_nest_start(msg, NLA_F_NESTED | CGFENCE_RULE_A_RULE);
+	if (!nest)
+		return -NLE_NOMEM;
+	err = nla_put_u32(msg, CGFENCE_RULE_A_ID, rule->id) ?:
+	      nla_put_u8(msg, CGFENCE_RULE_A_KIND, rule->kind) ?:
+	      nla_put_u8(msg, CGFENCE_RULE_A_EFFECT, rule->effect);
+	if (err)
+		goto cancel;
+
+	switch (rule->kind) {
+	case CGFENCE_RULE_FILE:
+		err = nla_put_u32(msg, CGFENCE_RULE_A_FILE_PERMS, rule->file_perms) ?:
+		      put_str(msg, CGFENCE_RULE_A_FILE_PATH, rule->path);
+		break;
+	case CGFENCE_RULE_MOUNT:
+		err = nla_put_u32(msg, CGFENCE_RULE_A_MOUNT_OPS, rule->mount_ops) ?:
+		      put_str(msg, CGFENCE_RULE_A_MOUNT_FSTYPE, rule->fstype) ?:
+		      put_str(msg, CGFENCE_RULE_A_MOUNT_SOURCE, rule->source) ?:
+		      put_str(msg, CGFENCE_RULE_A_MOUNT_TARGET, rule->target) ?:
+		      put_bits(msg, CGFENCE_RULE_A_MOUNT_REQUIRE, rule->mount_require) ?:
+		      put_bits(msg, CGFENCE_RULE_A_MOUNT_FORBID, rule->mount_forbid);
+		break;
+	case CGFENCE_RULE_DEVICE:
+		err = nla_put_u8(msg, CGFENCE_RULE_A_DEV_TYPE, rule->dev_type) ?:
+		      nla_put_u32(msg, CGFENCE_RULE_A_DEV_MAJOR, rule->dev_major) ?:
+		      nla_put_u32(msg, CGFENCE_RULE_A_DEV_MINOR, rule->dev_minor) ?:
+		      nla_put_u8(msg, CGFENCE_RULE_A_DEV_ACCESS, rule->dev_access);
+		break;
+	}
+	if (err)
+		goto cancel;
+	return nla_nest_end(msg, nest);
+cancel:
+	nla_nest_cancel(msg, nest);
+	return err;
+}
+
+void cgf_chunk_free(struct cgf_chunk *chunk)
+{
+	nlmsg_free(chunk->msg);
+	free(chunk->offs);
+	memset(chunk, 0, sizeof(*chunk));
+}
+
+int cgf_encode_chunk(int family, const struct cgf_policy_profile *profile, size_t first,
+		     size_t limit, struct cgf_chunk *chunk)
+{
+	const struct cgf_policy_rule *rules = profile->rules;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	size_t bytes = 0, count = 0, i, size;
+
+	memset(chunk, 0, sizeof(*chunk));
+	if (first >= profile->nr_rules)
+		return -EINVAL;
+	/* Sizes first, so the message is allocated once and never runs out of room. */
+	for (i = first; i < profile->nr_rules; i++) {
+		size = cgf_encode_rule_size(&rules[i]);
+		if (bytes + size > limit)
+			break;
+		bytes += size;
+		count++;
+	}
+	if (!count)
+		return -E2BIG;
+
+	chunk->offs = calloc(count + 1, sizeof(*chunk->offs));
+	chunk->msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + bytes);
+	if (!chunk->offs || !chunk->msg)
+		goto nomem;
+	if (!genlmsg_put(chunk->msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+			 CGFENCE_CMD_PROFILE_ADD, CGFENCE_GENL_VERSION))
+		goto nomem;
+	nest = nla_nest_start(chunk->msg, NLA_F_NESTED | CGFENCE_A_RULES);
+	if (!nest)
+		goto nomem;
+	nlh = nlmsg_hdr(chunk->msg);
+	for (i = 0; i < count; i++) {
+		chunk->offs[i] = nlh->nlmsg_len;
+		if (cgf_encode_rule(chunk->msg, &rules[first + i]))
+			goto nomem;
+	}
+	chunk->offs[count] = nlh->nlmsg_len;
+	if (nla_nest_end(chunk->msg, nest))
+		goto nomem;
+	chunk->first = first;
+	chunk->count = count;
+	return 0;
+nomem:
+	cgf_chunk_free(chunk);
+	return -ENOMEM;
+}
+
+long cgf_chunk_rule_at(const struct cgf_chunk *chunk, long offset)
+{
+	size_t lo = 0, hi = chunk->count, mid;
+
+	if (!chunk->count || offset < (long)chunk->offs[0] ||
+	    offset >= (long)chunk->offs[chunk->count])
+		return -1;
+	/* The last rule that starts at or before @offset. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if ((long)chunk->offs[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (long)(chunk->first + lo);
+}
