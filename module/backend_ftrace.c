@@ -8,6 +8,7 @@
 #include <linux/ftrace.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
+#include <uapi/linux/mount.h>
 #include <linux/personality.h>
 #include <linux/sched.h>
 #include <linux/kernel.h>
@@ -18,6 +19,7 @@
 #include <uapi/cgfence.h>
 
 #include "cgfence.h"
+#include "report.h"
 
 /*
  * How it works: each hooked security_*() gets an IPMODIFY ftrace_ops. The callback
@@ -39,6 +41,12 @@ static noinline notrace int cgf_deny_eacces(void)
 }
 
 static noinline notrace int cgf_deny_eperm(void)
+{
+	return -EPERM;
+}
+
+/* For a long-returning system call: an int return would not sign-extend into %rax. */
+static noinline notrace long cgf_deny_long_eperm(void)
 {
 	return -EPERM;
 }
@@ -215,14 +223,79 @@ static int cgf_decide_path_chown(struct ftrace_regs *fregs)
 				   KGIDT_INIT(CGF_ARG(gid_t, 2)));
 }
 
+static int cgf_decide_sb_mount(struct ftrace_regs *fregs)
+{
+	return cgf_hook_sb_mount(CGF_ARG(const char *, 0), CGF_ARG(const struct path *, 1),
+				 CGF_ARG(const char *, 2), CGF_ARG(unsigned long, 3),
+				 CGF_ARG(void *, 4));
+}
+
+static int cgf_decide_sb_umount(struct ftrace_regs *fregs)
+{
+	return cgf_hook_sb_umount(CGF_ARG(struct vfsmount *, 0), CGF_ARG(int, 1));
+}
+
+static int cgf_decide_sb_pivotroot(struct ftrace_regs *fregs)
+{
+	return cgf_hook_sb_pivotroot(CGF_ARG(const struct path *, 0),
+				     CGF_ARG(const struct path *, 1));
+}
+
+static int cgf_decide_move_mount(struct ftrace_regs *fregs)
+{
+	return cgf_hook_move_mount(CGF_ARG(const struct path *, 0),
+				   CGF_ARG(const struct path *, 1));
+}
+
+static int cgf_decide_sb_kern_mount(struct ftrace_regs *fregs)
+{
+	return cgf_hook_sb_kern_mount(CGF_ARG(struct super_block *, 0));
+}
+
+/*
+ * System calls without a security hook. The syscall wrapper's only argument is the
+ * user's registers; the third syscall argument is in dx for both the 64-bit and the
+ * 32-bit calling conventions.
+ */
+static int cgf_decide_fspick(struct ftrace_regs *fregs)
+{
+	return cgf_hook_new_mount_api(CGF_OP_FSPICK);
+}
+
+static int cgf_decide_mount_setattr(struct ftrace_regs *fregs)
+{
+	return cgf_hook_new_mount_api(CGF_OP_MOUNT_SETATTR);
+}
+
+static int cgf_decide_open_tree(struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs = CGF_ARG(const struct pt_regs *, 0);
+
+	/* Without OPEN_TREE_CLONE it only opens a path, which the file rules judge. */
+	if (!(user_regs->dx & OPEN_TREE_CLONE))
+		return 0;
+	return cgf_hook_new_mount_api(CGF_OP_OPEN_TREE);
+}
+
+/* What the function a hook stands in front of returns: the deny stub must match it. */
+enum cgf_return_type {
+	CGF_RETURNS_INT,
+	CGF_RETURNS_LONG,
+};
+
 struct cgf_ftrace_hook {
 	const char *symbol;
 	int (*decide)(struct ftrace_regs *fregs);
+	enum cgf_return_type returns;
 	struct ftrace_ops ops;
 	bool attached;
 };
 
 #define CGF_HOOK(name) { .symbol = "security_" #name, .decide = cgf_decide_##name }
+#define CGF_SYSCALL(abi, name) {						\
+	.symbol = "__" #abi "_sys_" #name, .decide = cgf_decide_##name,		\
+	.returns = CGF_RETURNS_LONG,						\
+}
 
 static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(file_open),
@@ -241,13 +314,33 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_chmod),
 	CGF_HOOK(path_chown),
 	CGF_HOOK(task_alloc),
+	CGF_HOOK(sb_mount),
+	CGF_HOOK(sb_umount),
+	CGF_HOOK(sb_pivotroot),
+	CGF_HOOK(move_mount),
+	CGF_HOOK(sb_kern_mount),
+	CGF_SYSCALL(x64, fspick),
+	CGF_SYSCALL(ia32, fspick),
+	CGF_SYSCALL(x64, open_tree),
+	CGF_SYSCALL(ia32, open_tree),
+	CGF_SYSCALL(x64, mount_setattr),
+	CGF_SYSCALL(ia32, mount_setattr),
 };
+
+/* The stub that returns @err in place of @hook's function; any other errno still denies. */
+static unsigned long cgf_deny_stub(const struct cgf_ftrace_hook *hook, int err)
+{
+	if (hook->returns == CGF_RETURNS_LONG)
+		return (unsigned long)cgf_deny_long_eperm;
+	if (err == -EACCES)
+		return (unsigned long)cgf_deny_eacces;
+	return (unsigned long)cgf_deny_eperm;
+}
 
 static void notrace cgf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct cgf_ftrace_hook *hook = container_of(ops, struct cgf_ftrace_hook, ops);
-	unsigned long deny_stub;
 	int bit, err;
 
 	/*
@@ -256,17 +349,13 @@ static void notrace cgf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
-		ftrace_instruction_pointer_set(fregs, (unsigned long)cgf_deny_eperm);
+		ftrace_instruction_pointer_set(fregs, cgf_deny_stub(hook, -EPERM));
 		return;
 	}
 
 	err = hook->decide(fregs);
-	if (err) {
-		/* Any errno a hook has no stub for still denies: fail closed. */
-		deny_stub = err == -EACCES ? (unsigned long)cgf_deny_eacces :
-					     (unsigned long)cgf_deny_eperm;
-		ftrace_instruction_pointer_set(fregs, deny_stub);
-	}
+	if (err)
+		ftrace_instruction_pointer_set(fregs, cgf_deny_stub(hook, err));
 	ftrace_test_recursion_unlock(bit);
 }
 

@@ -10,7 +10,9 @@ struct dentry;
 struct file;
 struct linux_binprm;
 struct path;
+struct super_block;
 struct task_struct;
+struct vfsmount;
 struct vm_area_struct;
 
 #define CGF_LOG_PREFIX "cgfence: "
@@ -41,6 +43,14 @@ int cgf_hook_path_truncate(const struct path *path);
 int cgf_hook_path_chmod(const struct path *path, umode_t mode);
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
 int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
+int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
+		      unsigned long flags, void *data);
+int cgf_hook_sb_umount(struct vfsmount *mnt, int flags);
+int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path);
+int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path);
+int cgf_hook_sb_kern_mount(struct super_block *sb);
+/* Calls of the new mount API that no hook can judge rule by rule (enum cgf_op). */
+int cgf_hook_new_mount_api(int op);
 
 /* Kernel functions a module cannot link against, resolved at load. */
 extern char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);

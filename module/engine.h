@@ -76,6 +76,7 @@ void cgf_profile_free(struct cgf_profile *profile);
 
 u8 cgf_profile_mode(const struct cgf_profile *profile);
 u32 cgf_profile_nr_rules(const struct cgf_profile *profile);
+u8 cgf_profile_file_default(const struct cgf_profile *profile);
 /* Bytes the compiled profile occupies, for limits and status. */
 size_t cgf_profile_size(const struct cgf_profile *profile);
 
@@ -111,6 +112,12 @@ struct cgf_mount_request {
 	size_t fstype_len;
 	const char *source;	/* resolved path or device name; NULL when none */
 	size_t source_len;
+	/*
+	 * The operation has a source the hook could not resolve (a path string it may not
+	 * look up without sleeping): allow rules naming a source do not match, deny rules
+	 * naming one do, so an unknown source is never the way around a deny.
+	 */
+	bool source_unknown;
 	const char *target;	/* resolved path as the container sees it */
 	size_t target_len;
 };

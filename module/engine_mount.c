@@ -225,6 +225,9 @@ static bool cgf_mount_source_matches(const struct cgf_mount_rule *rule,
 {
 	if (!rule->source)
 		return true;
+	/* A source nobody could resolve might be anything: deny rules must still see it. */
+	if (request->source_unknown)
+		return rule->effect == CGFENCE_EFFECT_DENY;
 	if (!request->source)
 		return false;
 	if (rule->source_is_pattern)

@@ -261,6 +261,11 @@ u32 cgf_profile_nr_rules(const struct cgf_profile *profile)
 	return profile->nr_rules;
 }
 
+u8 cgf_profile_file_default(const struct cgf_profile *profile)
+{
+	return profile->file.file_default;
+}
+
 /**
  * cgf_profile_size() - memory the compiled profile occupies
  * @profile: compiled profile

@@ -5,6 +5,7 @@
 #include <linux/cgroup.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include <linux/kernfs.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -16,6 +17,7 @@
 
 #include "cgfence.h"
 #include "engine.h"
+#include "hooks.h"
 #include "object.h"
 #include "report.h"
 #include "store.h"
@@ -27,8 +29,8 @@ struct cgf_file_request {
 	u32 requested;
 };
 
-static const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
-							 bool *enforced)
+const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
+						  bool *enforced)
 {
 	const struct cgf_profile_slot *slot = READ_ONCE(att->slot);
 
@@ -36,8 +38,8 @@ static const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachm
 	return rcu_dereference(slot->compiled);
 }
 
-static void cgf_report(enum cgf_op op, const struct cgf_attachment *att, u32 rule_id,
-		       u32 requested, u32 denied, const char *object, bool enforced)
+void cgf_report(enum cgf_op op, const struct cgf_attachment *att, u32 rule_id,
+		u32 requested, u32 denied, const char *object, bool enforced)
 {
 	struct cgf_report report = {
 		.op = op,
@@ -109,9 +111,79 @@ static int cgf_judge_dentry(enum cgf_op op, const struct path *dir, struct dentr
 	return cgf_judge(op, &path, requested);
 }
 
+/*
+ * Devices are judged by type and number (i_rdev), never by the node's name: a node the
+ * host created under another name, anywhere the container can reach, is the same device.
+ */
+static int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno)
+{
+	u8 type = S_ISBLK(mode) ? CGFENCE_DEV_BLOCK : CGFENCE_DEV_CHAR;
+	const struct cgf_attachment *att;
+	struct cgf_subject_iter iter;
+	struct cgf_verdict verdict;
+	char object[32];
+	bool enforced;
+	int err = 0;
+
+	if (!access || !static_branch_unlikely(&cgf_confinement_active))
+		return 0;
+	rcu_read_lock();
+	if (!cgf_subject_begin(&iter))
+		goto out;
+	while ((att = cgf_subject_next(&iter))) {
+		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
+
+		cgf_device_check(profile, type, MAJOR(dev), MINOR(dev), access, &verdict);
+		if (!verdict.denied)
+			continue;
+		snprintf(object, sizeof(object), "%c %u:%u", S_ISBLK(mode) ? 'b' : 'c',
+			 MAJOR(dev), MINOR(dev));
+		cgf_report(op, att, verdict.rule_id, access, verdict.denied, object, enforced);
+		if (enforced) {
+			err = deny_errno;
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* A block device is judged by its number when a filesystem on it is mounted, too. */
+int cgf_hook_sb_kern_mount(struct super_block *sb)
+{
+	u32 access = CGFENCE_DEV_READ;
+
+	if (!sb->s_bdev)
+		return 0;
+	if (!sb_rdonly(sb))
+		access |= CGFENCE_DEV_WRITE;
+	return cgf_judge_device(CGF_OP_MOUNT, S_IFBLK, sb->s_dev, access, -EPERM);
+}
+
+static int cgf_judge_device_open(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	u32 access = 0;
+
+	if (!S_ISCHR(inode->i_mode) && !S_ISBLK(inode->i_mode))
+		return 0;
+	if (file->f_mode & FMODE_READ)
+		access |= CGFENCE_DEV_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= CGFENCE_DEV_WRITE;
+	return cgf_judge_device(CGF_OP_OPEN, inode->i_mode, inode->i_rdev, access, -EACCES);
+}
+
 int cgf_hook_file_open(struct file *file)
 {
 	u32 requested = 0;
+	int err;
+
+	/* Both the device (by number) and the node (by path) must be allowed. */
+	err = cgf_judge_device_open(file);
+	if (err)
+		return err;
 
 	/* An exec open is judged as exec, here and again by bprm_check. */
 	if (file->f_flags & __FMODE_EXEC)
@@ -149,6 +221,15 @@ int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
 			unsigned int dev)
 {
+	int err;
+
+	/* @dev is the mknod(2) argument, still in its user-space encoding. */
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		err = cgf_judge_device(CGF_OP_MKNOD, mode, new_decode_dev(dev), CGFENCE_DEV_MKNOD,
+				       -EPERM);
+		if (err)
+			return err;
+	}
 	return cgf_judge_dentry(CGF_OP_MKNOD, dir, dentry, CGFENCE_FILE_CREATE);
 }
 

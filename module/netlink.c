@@ -32,6 +32,7 @@ struct cgf_txn {
 	struct cgf_profile_spec spec;
 	u32 nr_expected;
 	u32 nr_rules;
+	u32 last_id;	/* ids must increase, so a duplicate is caught in its own message */
 	struct cgf_rule *rules;
 };
 
@@ -137,9 +138,23 @@ static int cgf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return cgf_nl_permitted(skb, info->extack);
 }
 
-static int cgf_nl_dump_start(struct netlink_callback *cb)
+/*
+ * Dumps check permission on their first call: on 6.1 a .start callback has no extack
+ * to explain a refusal, dumpit does. Every call records the generation it reads, so a
+ * change between calls marks the next message, or the final DONE, NLM_F_DUMP_INTR.
+ */
+static int cgf_nl_dump_begin(struct sk_buff *skb, struct netlink_callback *cb, u64 generation)
 {
-	return cgf_nl_permitted(cb->skb, cb->extack);
+	int err;
+
+	if (!cb->args[1]) {
+		err = cgf_nl_permitted(cb->skb, cb->extack);
+		if (err)
+			return err;
+		cb->args[1] = 1;
+	}
+	cb->seq = generation;
+	return 0;
 }
 
 /*
@@ -429,12 +444,19 @@ static int cgf_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 		nr++;	/* a refused rule may hold strings too */
 		if (err)
 			break;
+		if (chunk[nr - 1].id <= (nr > 1 ? chunk[nr - 2].id : txn->last_id)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nest,
+					    "cgfence: rule ids must increase through the transaction");
+			err = -EINVAL;
+			break;
+		}
 	}
 	if (err) {
 		cgf_rules_free(chunk, nr);
 		memset(chunk, 0, nr * sizeof(*chunk));
-	} else {
+	} else if (nr) {
 		txn->nr_rules += nr;
+		txn->last_id = chunk[nr - 1].id;
 	}
 out:
 	mutex_unlock(&cgf_txn_lock);
@@ -503,7 +525,9 @@ static int cgf_netlink_release(struct notifier_block *nb, unsigned long event, v
 	struct netlink_notify *notify = ptr;
 	struct cgf_txn *txn;
 
-	if (event != NETLINK_URELEASE || notify->protocol != NETLINK_GENERIC)
+	/* Port ids are per network namespace; our family lives in the initial one only. */
+	if (event != NETLINK_URELEASE || notify->protocol != NETLINK_GENERIC ||
+	    !net_eq(notify->net, &init_net))
 		return NOTIFY_DONE;
 	mutex_lock(&cgf_txn_lock);
 	txn = cgf_txn_find(notify->portid);
@@ -615,6 +639,7 @@ static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *p
 {
 	if (nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
 	    nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, profile->mode) ||
+	    nla_put_u8(msg, CGFENCE_A_PROFILE_FILE_DEFAULT, profile->file_default) ||
 	    nla_put_u64_64bit(msg, CGFENCE_A_PROFILE_GENERATION, profile->generation,
 			      CGFENCE_A_PAD) ||
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, profile->nr_rules) ||
@@ -639,7 +664,6 @@ static int cgf_fill_profile(const struct cgf_profile_info *profile, void *arg)
 			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_PROFILE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	ctx->cb->seq = ctx->generation;
 	genl_dump_check_consistent(ctx->cb, hdr);
 	if (cgf_put_profile(ctx->msg, profile)) {
 		genlmsg_cancel(ctx->msg, hdr);
@@ -653,7 +677,11 @@ static int cgf_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct cgf_dump_ctx ctx = { .msg = skb, .cb = cb };
 	unsigned long index = cb->args[0];
+	int err;
 
+	err = cgf_nl_dump_begin(skb, cb, cgf_store_generation());
+	if (err)
+		return err;
 	cgf_store_dump_profiles(&index, &ctx.generation, NULL, cgf_fill_profile, &ctx);
 	cb->args[0] = index;
 	return skb->len;
@@ -712,7 +740,6 @@ static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_ATTACH_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	ctx->cb->seq = ctx->generation;
 	genl_dump_check_consistent(ctx->cb, hdr);
 	len = cgroup_path(att->cgrp, ctx->path, PATH_MAX);
 	if (len < 0 || len >= PATH_MAX)
@@ -731,7 +758,11 @@ static int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct cgf_dump_ctx ctx = { .msg = skb, .cb = cb };
 	unsigned long index = cb->args[0];
+	int err;
 
+	err = cgf_nl_dump_begin(skb, cb, cgf_store_generation());
+	if (err)
+		return err;
 	ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!ctx.path)
 		return -ENOMEM;
@@ -761,7 +792,6 @@ static const struct genl_ops cgf_genl_ops[] = {
 	{
 		.cmd = CGFENCE_CMD_PROFILE_GET,
 		.doit = cgf_nl_profile_get,
-		.start = cgf_nl_dump_start,
 		.dumpit = cgf_nl_profile_dump,
 		.policy = cgf_name_policy,
 		.maxattr = CGFENCE_A_MAX,
@@ -771,7 +801,6 @@ static const struct genl_ops cgf_genl_ops[] = {
 	CGF_DOIT(CGFENCE_CMD_DETACH, cgf_nl_detach, cgf_detach_policy),
 	{
 		.cmd = CGFENCE_CMD_ATTACH_GET,
-		.start = cgf_nl_dump_start,
 		.dumpit = cgf_nl_attach_dump,
 	},
 	{ .cmd = CGFENCE_CMD_LOCK, .doit = cgf_nl_lock },

@@ -57,7 +57,7 @@ static const char *cgf_internal_kind(const struct super_block *sb)
 	}
 }
 
-static void cgf_current_root(struct path *root)
+void cgf_current_root(struct path *root)
 {
 	struct fs_struct *fs = current->fs;
 	unsigned int seq;

@@ -19,6 +19,9 @@ char *cgf_object_buffer(unsigned int slot);
 int cgf_object_init(void);
 void cgf_object_exit(void);
 
+/* The task's root directory, read consistently without taking a reference. */
+void cgf_current_root(struct path *root);
+
 int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_object *object);
 
 #endif /* _CGFENCE_OBJECT_H */

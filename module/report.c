@@ -27,6 +27,13 @@ static const char *const cgf_op_names[] = {
 	[CGF_OP_CHOWN] = "chown",
 	[CGF_OP_CGROUP_MIGRATE] = "cgroup_migrate",
 	[CGF_OP_CLONE_INTO_CGROUP] = "clone_into_cgroup",
+	[CGF_OP_MOUNT] = "mount",
+	[CGF_OP_UMOUNT] = "umount",
+	[CGF_OP_PIVOT_ROOT] = "pivot_root",
+	[CGF_OP_MOVE_MOUNT] = "move_mount",
+	[CGF_OP_FSPICK] = "fspick",
+	[CGF_OP_OPEN_TREE] = "open_tree",
+	[CGF_OP_MOUNT_SETATTR] = "mount_setattr",
 };
 
 /* Called from hooks: printk does not sleep, and the rate limit keeps a flood cheap. */

@@ -321,6 +321,23 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 		NL_SET_ERR_MSG(extack, "cgfence: no cgroup (v2) with that id");
 		return -ENOENT;
 	}
+	/*
+	 * A confined caller can never manage policy again: attaching the root cgroup, or any
+	 * cgroup holding the caller, would lock the administrator out until reboot.
+	 */
+	if (!cgroup_parent(cgrp)) {
+		NL_SET_ERR_MSG(extack, "cgfence: the root cgroup cannot be attached (it holds the host)");
+		cgroup_put(cgrp);
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	err = cgroup_is_descendant(task_dfl_cgroup(current), cgrp) ? -EBUSY : 0;
+	rcu_read_unlock();
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cgfence: that cgroup holds the caller, which would confine it");
+		cgroup_put(cgrp);
+		return err;
+	}
 
 	mutex_lock(&cgf_store.lock);
 	err = cgf_store_check_unlocked(extack);
@@ -431,6 +448,16 @@ void cgf_store_get_status(struct cgf_store_status *status)
 	mutex_unlock(&cgf_store.lock);
 }
 
+u64 cgf_store_generation(void)
+{
+	u64 generation;
+
+	mutex_lock(&cgf_store.lock);
+	generation = cgf_store.generation;
+	mutex_unlock(&cgf_store.lock);
+	return generation;
+}
+
 void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
 			     int (*fill)(const struct cgf_profile_info *info, void *arg),
 			     void *arg)
@@ -451,6 +478,8 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 		info.mode = slot->mode;
 		info.generation = slot->generation;
 		info.nr_rules = cgf_profile_nr_rules(rcu_dereference_protected(slot->compiled, 1));
+		info.file_default =
+			cgf_profile_file_default(rcu_dereference_protected(slot->compiled, 1));
 		info.nr_attachments = slot->nr_attachments;
 		if (fill(&info, arg))
 			break;

@@ -71,6 +71,7 @@ void cgf_store_exit(void);
 struct cgf_profile_info {
 	const char *name;
 	u8 mode;
+	u8 file_default;
 	u64 generation;
 	u32 nr_rules;
 	u32 nr_attachments;
@@ -89,5 +90,6 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 				int (*fill)(const struct cgf_attachment_info *info, void *arg),
 				void *arg);
 void cgf_store_get_status(struct cgf_store_status *status);
+u64 cgf_store_generation(void);
 
 #endif /* _CGFENCE_STORE_H */

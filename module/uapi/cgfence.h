@@ -140,7 +140,7 @@ enum cgfence_attr {
 	CGFENCE_A_FORCE,			/* flag */
 	CGFENCE_A_CGROUP_ID,			/* u64: inode number of the cgroup2 directory */
 	CGFENCE_A_CGROUP_PATH,			/* string, reply only */
-	CGFENCE_A_PAD,				/* alignment of u64 attributes */
+	CGFENCE_A_PAD,				/* aligns u64s in replies; never sent */
 	__CGFENCE_A_MAX,
 };
 #define CGFENCE_A_MAX (__CGFENCE_A_MAX - 1)

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence mount hooks: every way a confined task can change its mount tree. */
+
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/path.h>
+#include <linux/string.h>
+#include <uapi/linux/mount.h>
+
+#include "cgfence.h"
+#include "engine.h"
+#include "hooks.h"
+#include "object.h"
+#include "report.h"
+#include "store.h"
+
+struct cgf_mount_hook_request {
+	enum cgf_op op;
+	struct cgf_mount_request engine;
+	const struct path *target;	/* named as files are: from the namespace root */
+	const struct path *source;	/* a resolved source path, or NULL */
+};
+
+/* A refused mount operation is EPERM: it is an operation, not an access to a file. */
+static int cgf_judge_mount(struct cgf_mount_hook_request *req)
+{
+	struct cgf_object target = { NULL, 0 }, source = { NULL, 0 };
+	const struct cgf_attachment *att;
+	struct cgf_subject_iter iter;
+	struct cgf_verdict verdict;
+	bool named = false, enforced;
+	int err = 0;
+
+	if (!static_branch_unlikely(&cgf_confinement_active))
+		return 0;
+	rcu_read_lock();
+	if (!cgf_subject_begin(&iter))
+		goto out;
+	while ((att = cgf_subject_next(&iter))) {
+		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
+
+		if (!named) {
+			if ((req->target && cgf_object_name(req->target, cgf_object_buffer(0),
+							    PATH_MAX, &target)) ||
+			    (req->source && cgf_object_name(req->source, cgf_object_buffer(1),
+							    PATH_MAX, &source))) {
+				cgf_report(req->op, att, 0, req->engine.op, req->engine.op,
+					   "(name too long)", true);
+				err = -EPERM;
+				break;
+			}
+			req->engine.target = target.name;
+			req->engine.target_len = target.len;
+			if (req->source) {
+				req->engine.source = source.name;
+				req->engine.source_len = source.len;
+			}
+			named = true;
+		}
+		cgf_mount_check(profile, &req->engine, &verdict);
+		if (!verdict.denied)
+			continue;
+		cgf_report(req->op, att, verdict.rule_id, req->engine.op, verdict.denied,
+			   target.name, enforced);
+		if (enforced) {
+			err = -EPERM;
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+static u32 cgf_mount_opts(unsigned long flags)
+{
+	static const struct {
+		unsigned long ms;
+		u32 opt;
+	} map[] = {
+		{ MS_RDONLY, CGFENCE_MOPT_RO },
+		{ MS_NOSUID, CGFENCE_MOPT_NOSUID },
+		{ MS_NODEV, CGFENCE_MOPT_NODEV },
+		{ MS_NOEXEC, CGFENCE_MOPT_NOEXEC },
+		{ MS_NOATIME, CGFENCE_MOPT_NOATIME },
+		{ MS_NODIRATIME, CGFENCE_MOPT_NODIRATIME },
+		{ MS_RELATIME, CGFENCE_MOPT_RELATIME },
+		{ MS_STRICTATIME, CGFENCE_MOPT_STRICTATIME },
+		{ MS_SYNCHRONOUS, CGFENCE_MOPT_SYNC },
+	};
+	u32 opts = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (flags & map[i].ms)
+			opts |= map[i].opt;
+	return opts;
+}
+
+static void cgf_set_string(const char **str, size_t *len, const char *value)
+{
+	*str = value;
+	*len = value ? strlen(value) : 0;
+}
+
+/*
+ * mount(2), in the order path_mount() decides what the flags mean. A source given as a
+ * path (bind, move, a block device) is only a string here, and resolving it could
+ * sleep: it is "unknown", which no allow rule naming a source matches. A block
+ * device's number is judged again once the superblock exists (sb_kern_mount).
+ */
+int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
+		      unsigned long flags, void *data)
+{
+	struct cgf_mount_hook_request req = { .op = CGF_OP_MOUNT, .target = path };
+	struct cgf_mount_request *m = &req.engine;
+
+	m->opts = cgf_mount_opts(flags);
+	if (flags & MS_REMOUNT) {
+		m->op = CGFENCE_MOUNT_REMOUNT;
+	} else if (flags & MS_BIND) {
+		m->op = flags & MS_REC ? CGFENCE_MOUNT_RBIND : CGFENCE_MOUNT_BIND;
+		m->source_unknown = true;
+	} else if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
+		m->op = CGFENCE_MOUNT_PROPAGATION;
+	} else if (flags & MS_MOVE) {
+		m->op = CGFENCE_MOUNT_MOVE;
+		m->source_unknown = true;
+	} else {
+		m->op = CGFENCE_MOUNT_NEW;
+		cgf_set_string(&m->fstype, &m->fstype_len, type);
+		if (dev_name && dev_name[0] == '/')
+			m->source_unknown = true;
+		else
+			cgf_set_string(&m->source, &m->source_len, dev_name);
+	}
+	return cgf_judge_mount(&req);
+}
+
+int cgf_hook_sb_umount(struct vfsmount *mnt, int flags)
+{
+	struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
+	struct cgf_mount_hook_request req = {
+		.op = CGF_OP_UMOUNT,
+		.target = &root,
+		.engine.op = CGFENCE_MOUNT_UMOUNT,
+	};
+
+	return cgf_judge_mount(&req);
+}
+
+int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path)
+{
+	struct cgf_mount_hook_request req = {
+		.op = CGF_OP_PIVOT_ROOT,
+		.target = new_path,
+		.engine.op = CGFENCE_MOUNT_PIVOT_ROOT,
+	};
+
+	return cgf_judge_mount(&req);
+}
+
+static u32 cgf_mnt_opts(const struct vfsmount *mnt)
+{
+	u32 opts = 0;
+
+	if (mnt->mnt_flags & MNT_READONLY)
+		opts |= CGFENCE_MOPT_RO;
+	if (mnt->mnt_flags & MNT_NOSUID)
+		opts |= CGFENCE_MOPT_NOSUID;
+	if (mnt->mnt_flags & MNT_NODEV)
+		opts |= CGFENCE_MOPT_NODEV;
+	if (mnt->mnt_flags & MNT_NOEXEC)
+		opts |= CGFENCE_MOPT_NOEXEC;
+	if (mnt->mnt_flags & MNT_NOATIME)
+		opts |= CGFENCE_MOPT_NOATIME;
+	if (mnt->mnt_flags & MNT_NODIRATIME)
+		opts |= CGFENCE_MOPT_NODIRATIME;
+	if (mnt->mnt_flags & MNT_RELATIME)
+		opts |= CGFENCE_MOPT_RELATIME;
+	return opts;
+}
+
+/*
+ * move_mount(2). A source the task's root cannot reach is a detached tree: with
+ * open_tree(OPEN_TREE_CLONE) refused to confined tasks, that is a filesystem fsmount()
+ * made, so attaching it is judged as a new mount of its type with the options it has.
+ * A reachable source is a move.
+ */
+int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path)
+{
+	struct cgf_mount_hook_request req = {
+		.op = CGF_OP_MOVE_MOUNT,
+		.target = to_path,
+		.source = from_path,
+		.engine.op = CGFENCE_MOUNT_MOVE,
+	};
+	struct path root;
+
+	if (!static_branch_unlikely(&cgf_confinement_active))
+		return 0;
+	cgf_current_root(&root);
+	if (!path_is_under(from_path, &root)) {
+		req.source = NULL;
+		req.engine.op = CGFENCE_MOUNT_NEW;
+		req.engine.opts = cgf_mnt_opts(from_path->mnt);
+		cgf_set_string(&req.engine.fstype, &req.engine.fstype_len,
+			       from_path->mnt->mnt_sb->s_type->name);
+		req.engine.source_unknown = true;
+	}
+	return cgf_judge_mount(&req);
+}
+
+/*
+ * The new mount API beyond move_mount(2): fspick(2) reconfigures a superblock where no
+ * hook can tell it from a mount(2) remount, open_tree(OPEN_TREE_CLONE) copies a tree
+ * whose source no hook sees, and mount_setattr(2) has no hook at all in 6.1. A confined
+ * task gets EPERM for these; mount(2) does the same jobs under the profile's rules.
+ */
+int cgf_hook_new_mount_api(int op)
+{
+	const struct cgf_attachment *att;
+	struct cgf_subject_iter iter;
+	bool enforced;
+	int err = 0;
+
+	if (!static_branch_unlikely(&cgf_confinement_active))
+		return 0;
+	rcu_read_lock();
+	if (!cgf_subject_begin(&iter))
+		goto out;
+	while ((att = cgf_subject_next(&iter))) {
+		cgf_attachment_profile(att, &enforced);
+		cgf_report(op, att, 0, 0, 0, NULL, enforced);
+		if (enforced) {
+			err = -EPERM;
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
