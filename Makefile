@@ -65,6 +65,8 @@ demo: deps all
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
 	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
+	install -d $(DESTDIR)/usr/share/cgfence/policy
+	install -m 0644 $(TOP)/policy/*.cgf $(DESTDIR)/usr/share/cgfence/policy/
 
 checkpatch:
 	@bash $(TOP)/tests/checkpatch.sh
