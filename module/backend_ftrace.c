@@ -277,6 +277,21 @@ static int cgf_decide_open_tree(struct ftrace_regs *fregs)
 	return cgf_hook_new_mount_api(CGF_OP_OPEN_TREE);
 }
 
+/* delete_module(name, flags): the name is the first argument of either ABI. */
+static int cgf_decide_x64_delete_module(struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs = CGF_ARG(const struct pt_regs *, 0);
+
+	return cgf_hook_delete_module((const char __user *)user_regs->di);
+}
+
+static int cgf_decide_ia32_delete_module(struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs = CGF_ARG(const struct pt_regs *, 0);
+
+	return cgf_hook_delete_module((const char __user *)user_regs->bx);
+}
+
 /* What the function a hook stands in front of returns: the deny stub must match it. */
 enum cgf_return_type {
 	CGF_RETURNS_INT,
@@ -325,6 +340,10 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_SYSCALL(ia32, open_tree),
 	CGF_SYSCALL(x64, mount_setattr),
 	CGF_SYSCALL(ia32, mount_setattr),
+	{ .symbol = "__x64_sys_delete_module", .decide = cgf_decide_x64_delete_module,
+	  .returns = CGF_RETURNS_LONG },
+	{ .symbol = "__ia32_sys_delete_module", .decide = cgf_decide_ia32_delete_module,
+	  .returns = CGF_RETURNS_LONG },
 };
 
 /* The stub that returns @err in place of @hook's function; any other errno still denies. */

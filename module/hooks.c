@@ -13,6 +13,7 @@
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/sched.h>
+#include <linux/uaccess.h>
 #include <uapi/linux/sched.h>
 
 #include "cgfence.h"
@@ -443,4 +444,21 @@ int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 out:
 	rcu_read_unlock();
 	return err;
+}
+
+/*
+ * A locked policy must outlive everything until reboot, and this kernel allows
+ * "rmmod -f" (CONFIG_MODULE_FORCE_UNLOAD), which ignores the reference lock() holds.
+ * While locked, delete_module("cgfence") is refused; a name that cannot be read
+ * without faulting might be ours, so it is refused too.
+ */
+int cgf_hook_delete_module(const char __user *name)
+{
+	char buf[sizeof(KBUILD_MODNAME)];
+
+	if (!cgf_store_locked())
+		return 0;
+	if (copy_from_user_nofault(buf, name, sizeof(buf)))
+		return -EPERM;
+	return memcmp(buf, KBUILD_MODNAME, sizeof(buf)) ? 0 : -EPERM;
 }
