@@ -159,7 +159,7 @@ int cgf_hook_sb_kern_mount(struct super_block *sb)
 		return 0;
 	if (!sb_rdonly(sb))
 		access |= CGFENCE_DEV_WRITE;
-	return cgf_judge_device(CGF_OP_MOUNT, S_IFBLK, sb->s_dev, access, -EPERM);
+	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev, access, -EPERM);
 }
 
 static int cgf_judge_device_open(struct file *file)
@@ -173,7 +173,7 @@ static int cgf_judge_device_open(struct file *file)
 		access |= CGFENCE_DEV_READ;
 	if (file->f_mode & FMODE_WRITE)
 		access |= CGFENCE_DEV_WRITE;
-	return cgf_judge_device(CGF_OP_OPEN, inode->i_mode, inode->i_rdev, access, -EACCES);
+	return cgf_judge_device(CGF_OP_DEVICE_OPEN, inode->i_mode, inode->i_rdev, access, -EACCES);
 }
 
 int cgf_hook_file_open(struct file *file)
@@ -226,7 +226,7 @@ int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t m
 
 	/* @dev is the mknod(2) argument, still in its user-space encoding. */
 	if (S_ISCHR(mode) || S_ISBLK(mode)) {
-		err = cgf_judge_device(CGF_OP_MKNOD, mode, new_decode_dev(dev), CGFENCE_DEV_MKNOD,
+		err = cgf_judge_device(CGF_OP_DEVICE_MKNOD, mode, new_decode_dev(dev), CGFENCE_DEV_MKNOD,
 				       -EPERM);
 		if (err)
 			return err;

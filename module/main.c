@@ -6,6 +6,7 @@
 #include <uapi/cgfence.h>
 
 #include "cgfence.h"
+#include "events.h"
 #include "object.h"
 #include "store.h"
 
@@ -18,10 +19,16 @@ static int __init cgf_init(void)
 		pr_err(CGF_LOG_PREFIX "not loaded: cannot set up (see above)\n");
 		return err;
 	}
+	err = cgf_events_init();
+	if (err) {
+		cgf_object_exit();
+		return err;
+	}
 
 	err = cgf_backend_attach();
 	if (err) {
 		pr_err(CGF_LOG_PREFIX "not loaded: a hook could not be attached (see above)\n");
+		cgf_events_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -31,6 +38,7 @@ static int __init cgf_init(void)
 		pr_err(CGF_LOG_PREFIX "not loaded: cannot register generic netlink family %s: %d\n",
 		       CGFENCE_GENL_NAME, err);
 		cgf_backend_detach();
+		cgf_events_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -42,8 +50,10 @@ static int __init cgf_init(void)
 
 static void __exit cgf_exit(void)
 {
-	cgf_netlink_exit();
+	/* No hook runs after detach, so no record is queued once events stop. */
 	cgf_backend_detach();
+	cgf_events_exit();
+	cgf_netlink_exit();
 	cgf_store_exit();
 	cgf_object_exit();
 	pr_info(CGF_LOG_PREFIX "unloaded, all hooks detached\n");

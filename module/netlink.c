@@ -14,6 +14,7 @@
 
 #include "cgfence.h"
 #include "engine.h"
+#include "events.h"
 #include "store.h"
 
 /* Open load transactions at once, node-wide: each holds kernel memory until commit. */
@@ -604,7 +605,9 @@ static int cgf_nl_status_fill(struct sk_buff *msg)
 	    nla_put_u32(msg, CGFENCE_A_STATUS_HOOKS_TOTAL, cgf_backend_hooks_total()) ||
 	    nla_put_u32(msg, CGFENCE_A_STATUS_PROFILES, store.profiles) ||
 	    nla_put_u32(msg, CGFENCE_A_STATUS_ATTACHMENTS, store.attachments) ||
-	    nla_put_u8(msg, CGFENCE_A_STATUS_LOCKED, store.locked))
+	    nla_put_u8(msg, CGFENCE_A_STATUS_LOCKED, store.locked) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_STATUS_DENIALS_LOST, cgf_events_lost(),
+			      CGFENCE_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -772,6 +775,92 @@ static int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int cgf_put_denial(struct sk_buff *msg, const struct cgf_event *ev)
+{
+	if (nla_put_u64_64bit(msg, CGFENCE_A_DENIAL_SEQ, ev->seq, CGFENCE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_DENIAL_TIME, ev->time_ns, CGFENCE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_CGROUP_ID, ev->cgroup_id, CGFENCE_A_PAD) ||
+	    nla_put_string(msg, CGFENCE_A_CGROUP_PATH, ev->cgroup) ||
+	    nla_put_string(msg, CGFENCE_A_PROFILE_NAME, ev->profile) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_RULE_ID, ev->rule_id) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_OP, ev->op) ||
+	    nla_put_u8(msg, CGFENCE_A_DENIAL_KIND, ev->kind) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_OBJECT, ev->object) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_REQUESTED, ev->requested) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_DENIED, ev->denied) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_PID, ev->pid) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_COMM, ev->comm) ||
+	    nla_put_u8(msg, CGFENCE_A_DENIAL_VERDICT, ev->verdict) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_LOST, ev->lost))
+		return -EMSGSIZE;
+	return 0;
+}
+
+enum cgf_mcgrp {
+	CGF_MCGRP_DENIALS,
+};
+
+/* Joining needs CAP_SYS_ADMIN: denial records name files and processes of every container. */
+static const struct genl_multicast_group cgf_mcgrps[] = {
+	[CGF_MCGRP_DENIALS] = { .name = CGFENCE_MCGRP_DENIALS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+void cgf_netlink_denial_notify(const struct cgf_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&cgf_genl_family, &init_net, CGF_MCGRP_DENIALS))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &cgf_genl_family, 0, CGFENCE_CMD_DENIAL);
+	if (!hdr || cgf_put_denial(msg, ev)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&cgf_genl_family, msg, 0, CGF_MCGRP_DENIALS, GFP_KERNEL);
+}
+
+/* cb->args[0]: the next seq to send; a dump may start at CGFENCE_A_DENIAL_SEQ. */
+static int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct cgf_event *ev;
+	u64 seq;
+	void *hdr;
+	int err;
+
+	err = cgf_nl_dump_begin(skb, cb, 0);
+	if (err)
+		return err;
+	if (!cb->args[0])
+		cb->args[0] = info->attrs[CGFENCE_A_DENIAL_SEQ] ?
+			      nla_get_u64(info->attrs[CGFENCE_A_DENIAL_SEQ]) : 1;
+	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	for (seq = cb->args[0]; !cgf_events_read(&seq, ev); cb->args[0] = seq) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_DENIAL);
+		if (!hdr)
+			break;
+		if (cgf_put_denial(skb, ev)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(ev);
+	return skb->len;
+}
+
+static const struct nla_policy cgf_denial_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_DENIAL_SEQ] = { .type = NLA_U64 },
+};
+
 #define CGF_DOIT(_cmd, _doit, _policy) {			\
 	.cmd = (_cmd), .doit = (_doit),				\
 	.policy = (_policy), .maxattr = CGFENCE_A_MAX,		\
@@ -804,6 +893,12 @@ static const struct genl_ops cgf_genl_ops[] = {
 		.dumpit = cgf_nl_attach_dump,
 	},
 	{ .cmd = CGFENCE_CMD_LOCK, .doit = cgf_nl_lock },
+	{
+		.cmd = CGFENCE_CMD_DENIAL,
+		.dumpit = cgf_nl_denial_dump,
+		.policy = cgf_denial_policy,
+		.maxattr = CGFENCE_A_MAX,
+	},
 };
 
 static struct genl_family cgf_genl_family __ro_after_init = {
@@ -817,6 +912,8 @@ static struct genl_family cgf_genl_family __ro_after_init = {
 	/* Policy is node-wide: containers with their own network namespace must not see it. */
 	.netnsok = false,
 	.pre_doit = cgf_nl_pre_doit,
+	.mcgrps = cgf_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(cgf_mcgrps),
 };
 
 int cgf_netlink_init(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgfence denial reports, to the kernel log for now, rate limited. */
+/* cgfence denial reports: to the denial ring and, rate limited, the kernel log. */
 
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "cgfence.h"
+#include "events.h"
 #include "report.h"
 #include "store.h"
 
@@ -34,13 +35,25 @@ static const char *const cgf_op_names[] = {
 	[CGF_OP_FSPICK] = "fspick",
 	[CGF_OP_OPEN_TREE] = "open_tree",
 	[CGF_OP_MOUNT_SETATTR] = "mount_setattr",
+	[CGF_OP_DEVICE_OPEN] = "device_open",
+	[CGF_OP_DEVICE_MKNOD] = "device_mknod",
+	[CGF_OP_DEVICE_MOUNT] = "device_mount",
 };
 
-/* Called from hooks: printk does not sleep, and the rate limit keeps a flood cheap. */
+const char *cgf_report_op_name(enum cgf_op op)
+{
+	return cgf_op_names[op];
+}
+
+/*
+ * Called from hooks. The record goes to the denial ring (rate limited per container);
+ * the kernel log gets a line too, rate limited node-wide, for whoever reads dmesg.
+ */
 void cgf_report_denial(const struct cgf_report *report)
 {
 	static DEFINE_RATELIMIT_STATE(cgf_report_ratelimit, 5 * HZ, 20);
 
+	cgf_events_record(report);
 	if (!__ratelimit(&cgf_report_ratelimit))
 		return;
 	pr_notice(CGF_LOG_PREFIX "%s op=%s cgroup=%llu profile=%s rule=%u requested=0x%x denied=0x%x object=\"%*pE\" pid=%d comm=\"%s\"\n",

@@ -31,6 +31,9 @@ enum cgf_op {
 	CGF_OP_FSPICK,
 	CGF_OP_OPEN_TREE,
 	CGF_OP_MOUNT_SETATTR,
+	CGF_OP_DEVICE_OPEN,
+	CGF_OP_DEVICE_MKNOD,
+	CGF_OP_DEVICE_MOUNT,
 };
 
 struct cgf_report {
@@ -44,5 +47,6 @@ struct cgf_report {
 };
 
 void cgf_report_denial(const struct cgf_report *report);
+const char *cgf_report_op_name(enum cgf_op op);
 
 #endif /* _CGFENCE_REPORT_H */

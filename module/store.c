@@ -373,6 +373,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	}
 	att->cgroup_id = cgroup_id;
 	att->cgrp = cgrp;
+	spin_lock_init(&att->bucket_lock);
 	att->slot = slot;
 	cgrp = NULL;	/* the attachment holds the reference now */
 

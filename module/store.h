@@ -7,6 +7,7 @@
 #include <linux/hashtable.h>
 #include <linux/jump_label.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 
 #include <uapi/cgfence.h>
 
@@ -35,6 +36,11 @@ struct cgf_attachment {
 	u64 cgroup_id;
 	struct cgroup *cgrp;			/* referenced: path for dumps, liveness */
 	struct cgf_profile_slot *slot;		/* READ_ONCE in hooks: re-attach swaps it */
+	/* Denial record rate limit (events.c): a token bucket per container. */
+	spinlock_t bucket_lock;
+	u64 bucket_time;
+	u32 bucket_tokens;
+	u32 bucket_lost;
 	struct rcu_head rcu;
 };
 

@@ -29,6 +29,7 @@ enum cgfence_cmd {
 	CGFENCE_CMD_DETACH,		/* CGROUP_ID */
 	CGFENCE_CMD_ATTACH_GET,		/* dump: CGROUP_ID, CGROUP_PATH, PROFILE_NAME */
 	CGFENCE_CMD_LOCK,		/* no change of any kind until reboot */
+	CGFENCE_CMD_DENIAL,		/* dump (DENIAL_SEQ: from), and multicast: one record */
 	__CGFENCE_CMD_MAX,
 };
 #define CGFENCE_CMD_MAX (__CGFENCE_CMD_MAX - 1)
@@ -37,6 +38,22 @@ enum cgfence_cmd {
 enum cgfence_hook_backend {
 	CGFENCE_BACKEND_FTRACE = 1,	/* loadable module: ftrace redirection */
 	CGFENCE_BACKEND_LSM = 2,	/* built in: security_add_hooks() */
+};
+
+/* Multicast group of denial records; joining needs CAP_SYS_ADMIN. */
+#define CGFENCE_MCGRP_DENIALS	"denials"
+
+/* What a denial record's access bits mean. */
+enum cgfence_denial_kind {
+	CGFENCE_DENIAL_FILE = 1,	/* CGFENCE_FILE_* */
+	CGFENCE_DENIAL_MOUNT = 2,	/* CGFENCE_MOUNT_* */
+	CGFENCE_DENIAL_DEVICE = 3,	/* CGFENCE_DEV_*; object "c MAJ:MIN" or "b MAJ:MIN" */
+	CGFENCE_DENIAL_CGROUP = 4,	/* leaving the subtree: no bits */
+};
+
+enum cgfence_verdict {
+	CGFENCE_VERDICT_DENIED = 1,
+	CGFENCE_VERDICT_WOULD_DENY = 2,	/* complain mode: allowed */
 };
 
 enum cgfence_mode {
@@ -141,6 +158,19 @@ enum cgfence_attr {
 	CGFENCE_A_CGROUP_ID,			/* u64: inode number of the cgroup2 directory */
 	CGFENCE_A_CGROUP_PATH,			/* string, reply only */
 	CGFENCE_A_PAD,				/* aligns u64s in replies; never sent */
+	CGFENCE_A_STATUS_DENIALS_LOST,		/* u64: records dropped since load */
+	CGFENCE_A_DENIAL_SEQ,			/* u64: from 1, no gaps but for loss */
+	CGFENCE_A_DENIAL_TIME,			/* u64: CLOCK_REALTIME, ns */
+	CGFENCE_A_DENIAL_RULE_ID,		/* u32: 0 = no rule (default or no allow) */
+	CGFENCE_A_DENIAL_OP,			/* string: open, exec, mount, ... */
+	CGFENCE_A_DENIAL_KIND,			/* u8, enum cgfence_denial_kind */
+	CGFENCE_A_DENIAL_OBJECT,		/* string: path, kind, device or mount target */
+	CGFENCE_A_DENIAL_REQUESTED,		/* u32 */
+	CGFENCE_A_DENIAL_DENIED,		/* u32 */
+	CGFENCE_A_DENIAL_PID,			/* u32, in the initial pid namespace */
+	CGFENCE_A_DENIAL_COMM,			/* string */
+	CGFENCE_A_DENIAL_VERDICT,		/* u8, enum cgfence_verdict */
+	CGFENCE_A_DENIAL_LOST,			/* u32: this container's records dropped just before */
 	__CGFENCE_A_MAX,
 };
 #define CGFENCE_A_MAX (__CGFENCE_A_MAX - 1)
