@@ -167,6 +167,30 @@ out:
 	return err;
 }
 
+/*
+ * As audit does for untrusted strings (its helper is not exported): quoted when it is
+ * plain, hex when it holds a quote, a space, a control or a non-ASCII byte.
+ */
+static void cgf_audit_string(struct audit_buffer *ab, const char *key, const char *value)
+{
+	const unsigned char *p;
+	size_t len = strlen(value), done, n;
+
+	for (p = (const unsigned char *)value; *p; p++)
+		if (*p == '"' || *p < 0x21 || *p > 0x7e)
+			break;
+	if (!*p) {
+		audit_log_format(ab, " %s=\"%s\"", key, value);
+		return;
+	}
+	audit_log_format(ab, " %s=", key);
+	/* %ph prints at most 64 bytes at a time. */
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, 64);
+		audit_log_format(ab, "%*phN", (int)n, value + done);
+	}
+}
+
 static void cgf_events_audit(const struct cgf_event *ev)
 {
 	struct audit_buffer *ab;
@@ -174,15 +198,13 @@ static void cgf_events_audit(const struct cgf_event *ev)
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
-	audit_log_format(ab, "cgfence=%s op=%s cgroup_id=%llu cgroup=",
+	audit_log_format(ab, "cgfence=%s op=%s seq=%llu cgroup_id=%llu profile=%s rule=%u requested=0x%x denied=0x%x pid=%u",
 			 ev->verdict == CGFENCE_VERDICT_DENIED ? "denied" : "would-deny",
-			 ev->op, ev->cgroup_id);
-	audit_log_untrustedstring(ab, ev->cgroup);
-	audit_log_format(ab, " profile=%s rule=%u requested=0x%x denied=0x%x pid=%u comm=",
-			 ev->profile, ev->rule_id, ev->requested, ev->denied, ev->pid);
-	audit_log_untrustedstring(ab, ev->comm);
-	audit_log_format(ab, " object=");
-	audit_log_untrustedstring(ab, ev->object);
+			 ev->op, ev->seq, ev->cgroup_id, ev->profile, ev->rule_id, ev->requested,
+			 ev->denied, ev->pid);
+	cgf_audit_string(ab, "cgroup", ev->cgroup);
+	cgf_audit_string(ab, "comm", ev->comm);
+	cgf_audit_string(ab, "object", ev->object);
 	audit_log_end(ab);
 }
 

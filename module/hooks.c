@@ -193,6 +193,12 @@ int cgf_hook_file_open(struct file *file)
 		requested |= CGFENCE_FILE_READ;
 	if (file->f_mode & FMODE_WRITE)
 		requested |= (file->f_flags & O_APPEND) ? CGFENCE_FILE_APPEND : CGFENCE_FILE_WRITE;
+	/*
+	 * O_TMPFILE creates a file without any path hook (6.1's do_tmpfile calls none), and
+	 * linkat() can give it a name later: its open is its creation.
+	 */
+	if ((file->f_flags & __O_TMPFILE) == __O_TMPFILE)
+		requested |= CGFENCE_FILE_CREATE;
 	/* O_TRUNC reaches security_path_truncate() on its own. */
 	return cgf_judge(CGF_OP_OPEN, &file->f_path, requested);
 }

@@ -74,7 +74,7 @@ enum cgfence_rule_kind {
 
 /* File permissions (policy letters in brackets). */
 #define CGFENCE_FILE_READ	(1U << 0)	/* r: open for reading, list a directory */
-#define CGFENCE_FILE_WRITE	(1U << 1)	/* w: open for writing (implies append) */
+#define CGFENCE_FILE_WRITE	(1U << 1)	/* w: open for writing (the tool adds append) */
 #define CGFENCE_FILE_APPEND	(1U << 2)	/* a: open with O_APPEND only */
 #define CGFENCE_FILE_EXEC	(1U << 3)	/* x: execve, mmap/mprotect PROT_EXEC */
 #define CGFENCE_FILE_CREATE	(1U << 4)	/* c: create a file, directory, symlink or node */

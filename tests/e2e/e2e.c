@@ -4,10 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -251,4 +258,704 @@ int cgf_status_query(struct cgf_status *st)
 		tap_diag("resolve family %s: %s", CGFENCE_GENL_NAME, strerror(-err));
 	genl_close(&s);
 	return err;
+}
+
+int cgf_conn_open(struct cgf_conn *c)
+{
+	struct genl_family_info fam;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	err = genl_open(&c->s);
+	if (err) {
+		tap_diag("netlink socket: %s", errname(err));
+		return err;
+	}
+	err = genl_resolve(&c->s, CGFENCE_GENL_NAME, &fam);
+	if (err) {
+		tap_diag("resolve family %s: %s", CGFENCE_GENL_NAME, errname(err));
+		genl_close(&c->s);
+		return err;
+	}
+	c->family = fam.id;
+	return 0;
+}
+
+void cgf_conn_close(struct cgf_conn *c)
+{
+	genl_close(&c->s);
+}
+
+void cgf_msg_init(struct cgf_conn *c, struct genl_msg *m, __u8 cmd)
+{
+	genl_msg_init(m, c->family, NLM_F_REQUEST | NLM_F_ACK, cmd, CGFENCE_GENL_VERSION);
+}
+
+/* Replies are small; one buffer serves every helper (the tests are single-threaded). */
+static struct genl_reply cgf_reply;
+
+int cgf_send(struct cgf_conn *c, struct genl_msg *m)
+{
+	int err = genl_transact(&c->s, m, &cgf_reply);
+
+	snprintf(c->extack, sizeof(c->extack), "%s", cgf_reply.extack);
+	return err;
+}
+
+/* Big messages live outside the stack frames of the helpers that build them. */
+static struct genl_msg cgf_big_msg;
+
+int cgf_put_file_rule(struct genl_msg *m, const struct cgf_file_rule *r)
+{
+	__u32 len = m->nlh.nlmsg_len;
+	size_t nest;
+
+	nest = genl_nest_start(m, CGFENCE_RULE_A_RULE);
+	if (!nest ||
+	    genl_put_u32(m, CGFENCE_RULE_A_ID, r->id) ||
+	    genl_put_u8(m, CGFENCE_RULE_A_KIND, CGFENCE_RULE_FILE) ||
+	    genl_put_u8(m, CGFENCE_RULE_A_EFFECT, r->effect) ||
+	    genl_put_u32(m, CGFENCE_RULE_A_FILE_PERMS, r->perms) ||
+	    genl_put_str(m, CGFENCE_RULE_A_FILE_PATH, r->path)) {
+		m->nlh.nlmsg_len = len;
+		return -EMSGSIZE;
+	}
+	genl_nest_end(m, nest);
+	return 0;
+}
+
+int cgf_begin(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+	      __u32 nr_rules)
+{
+	struct genl_msg *m = &cgf_big_msg;
+
+	cgf_msg_init(c, m, CGFENCE_CMD_PROFILE_BEGIN);
+	genl_put_str(m, CGFENCE_A_PROFILE_NAME, name);
+	genl_put_u8(m, CGFENCE_A_PROFILE_MODE, mode);
+	genl_put_u8(m, CGFENCE_A_PROFILE_FILE_DEFAULT, file_default);
+	genl_put_u32(m, CGFENCE_A_PROFILE_RULE_COUNT, nr_rules);
+	return cgf_send(c, m);
+}
+
+/* Fills one ADD message from @rules; returns how many fitted (at least one, or -EMSGSIZE). */
+static int cgf_fill_add(struct cgf_conn *c, struct genl_msg *m,
+			const struct cgf_file_rule *rules, unsigned int n)
+{
+	unsigned int i;
+	size_t nest;
+
+	cgf_msg_init(c, m, CGFENCE_CMD_PROFILE_ADD);
+	nest = genl_nest_start(m, CGFENCE_A_RULES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (cgf_put_file_rule(m, &rules[i]))
+			break;
+	if (!i && n)
+		return -EMSGSIZE;
+	genl_nest_end(m, nest);
+	return i;
+}
+
+int cgf_add(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n)
+{
+	int fitted = cgf_fill_add(c, &cgf_big_msg, rules, n);
+
+	if (fitted < 0)
+		return fitted;
+	if ((unsigned int)fitted != n) {
+		tap_diag("PROFILE_ADD: only %d of %u rules fit one message", fitted, n);
+		return -EMSGSIZE;
+	}
+	return cgf_send(c, &cgf_big_msg);
+}
+
+int cgf_add_chunked(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n,
+		    unsigned int *nr_msgs)
+{
+	unsigned int done = 0, msgs = 0;
+	int fitted, err;
+
+	while (done < n) {
+		fitted = cgf_fill_add(c, &cgf_big_msg, rules + done, n - done);
+		if (fitted < 0)
+			return fitted;
+		err = cgf_send(c, &cgf_big_msg);
+		msgs++;
+		if (err) {
+			tap_diag("PROFILE_ADD of rules %u..%u: %s (%s)", done,
+				 done + fitted - 1, errname(err), c->extack);
+			return err;
+		}
+		done += fitted;
+	}
+	if (nr_msgs)
+		*nr_msgs = msgs;
+	return 0;
+}
+
+int cgf_commit(struct cgf_conn *c)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_PROFILE_COMMIT);
+	return cgf_send(c, &m);
+}
+
+int cgf_abort(struct cgf_conn *c)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_PROFILE_ABORT);
+	return cgf_send(c, &m);
+}
+
+int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+		     const struct cgf_file_rule *rules, unsigned int n)
+{
+	int err;
+
+	err = cgf_begin(c, name, mode, file_default, n);
+	if (err) {
+		tap_diag("PROFILE_BEGIN %s: %s (%s)", name, errname(err), c->extack);
+		return err;
+	}
+	if (n) {
+		err = cgf_add_chunked(c, rules, n, NULL);
+		if (err) {
+			cgf_abort(c);
+			return err;
+		}
+	}
+	err = cgf_commit(c);
+	if (err)
+		tap_diag("PROFILE_COMMIT %s: %s (%s)", name, errname(err), c->extack);
+	return err;
+}
+
+int cgf_profile_remove(struct cgf_conn *c, const char *name, bool force)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_PROFILE_REMOVE);
+	genl_put_str(&m, CGFENCE_A_PROFILE_NAME, name);
+	if (force)
+		genl_put_flag(&m, CGFENCE_A_FORCE);
+	return cgf_send(c, &m);
+}
+
+int cgf_profile_set_mode(struct cgf_conn *c, const char *name, __u8 mode)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_PROFILE_MODE);
+	genl_put_str(&m, CGFENCE_A_PROFILE_NAME, name);
+	genl_put_u8(&m, CGFENCE_A_PROFILE_MODE, mode);
+	return cgf_send(c, &m);
+}
+
+int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_ATTACH);
+	genl_put_u64(&m, CGFENCE_A_CGROUP_ID, cgroup_id);
+	genl_put_str(&m, CGFENCE_A_PROFILE_NAME, name);
+	return cgf_send(c, &m);
+}
+
+int cgf_detach(struct cgf_conn *c, __u64 cgroup_id)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_DETACH);
+	genl_put_u64(&m, CGFENCE_A_CGROUP_ID, cgroup_id);
+	return cgf_send(c, &m);
+}
+
+int cgf_lock(struct cgf_conn *c)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_LOCK);
+	return cgf_send(c, &m);
+}
+
+/* Copies a NUL-terminated string attribute; false when it is not one or does not fit. */
+static bool attr_str(const struct nlattr *a, char *buf, size_t size)
+{
+	unsigned int len;
+
+	if (!a)
+		return false;
+	len = genl_attr_len(a);
+	if (!len || len > size || ((const char *)genl_attr_data(a))[len - 1])
+		return false;
+	memcpy(buf, genl_attr_data(a), len);
+	return true;
+}
+
+static bool attr_fixed(const struct nlattr *a, void *v, unsigned int size)
+{
+	if (!a || genl_attr_len(a) != size)
+		return false;
+	memcpy(v, genl_attr_data(a), size);
+	return true;
+}
+
+static int profile_from_msg(const struct nlmsghdr *nlh, struct cgf_profile_rec *rec)
+{
+	const struct nlattr *tb[CGFENCE_A_MAX + 1];
+	unsigned int unknown;
+
+	memset(rec, 0, sizeof(*rec));
+	if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) < 0 || unknown)
+		return tap_fail("PROFILE_GET: malformed message (or attribute %u)", unknown);
+	if (!attr_str(tb[CGFENCE_A_PROFILE_NAME], rec->name, sizeof(rec->name)) ||
+	    !attr_fixed(tb[CGFENCE_A_PROFILE_MODE], &rec->mode, 1) ||
+	    !attr_fixed(tb[CGFENCE_A_PROFILE_GENERATION], &rec->generation, 8) ||
+	    !attr_fixed(tb[CGFENCE_A_PROFILE_RULE_COUNT], &rec->rules, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_PROFILE_ATTACHMENTS], &rec->attachments, 4))
+		return tap_fail("PROFILE_GET: a profile lacks an attribute or has a bad size");
+	return 0;
+}
+
+static int attach_from_msg(const struct nlmsghdr *nlh, struct cgf_attach_rec *rec)
+{
+	const struct nlattr *tb[CGFENCE_A_MAX + 1];
+	unsigned int unknown;
+
+	memset(rec, 0, sizeof(*rec));
+	if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) < 0 || unknown)
+		return tap_fail("ATTACH_GET: malformed message (or attribute %u)", unknown);
+	if (!attr_fixed(tb[CGFENCE_A_CGROUP_ID], &rec->cgroup_id, 8) ||
+	    !attr_str(tb[CGFENCE_A_CGROUP_PATH], rec->path, sizeof(rec->path)) ||
+	    !attr_str(tb[CGFENCE_A_PROFILE_NAME], rec->profile, sizeof(rec->profile)))
+		return tap_fail("ATTACH_GET: an attachment lacks an attribute or has a bad size");
+	return 0;
+}
+
+int cgf_profile_get(struct cgf_conn *c, const char *name, struct cgf_profile_rec *rec)
+{
+	struct genl_msg m;
+	int err;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_PROFILE_GET);
+	genl_put_str(&m, CGFENCE_A_PROFILE_NAME, name);
+	err = cgf_send(c, &m);
+	if (err)
+		return err;
+	if (cgf_reply.n_msgs != 1) {
+		tap_fail("PROFILE_GET %s: %u messages, want 1", name, cgf_reply.n_msgs);
+		return -EPROTO;
+	}
+	return profile_from_msg(&cgf_reply.nlh, rec) ? -EPROTO : 0;
+}
+
+struct dump_ctx {
+	void *recs;
+	unsigned int max, n;
+	bool attachments;
+};
+
+static int dump_one(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct cgf_profile_rec prec;
+	struct cgf_attach_rec arec;
+	int err;
+
+	if (d->attachments) {
+		err = attach_from_msg(nlh, &arec);
+		if (!err && d->recs && d->n < d->max)
+			((struct cgf_attach_rec *)d->recs)[d->n] = arec;
+	} else {
+		err = profile_from_msg(nlh, &prec);
+		if (!err && d->recs && d->n < d->max)
+			((struct cgf_profile_rec *)d->recs)[d->n] = prec;
+	}
+	d->n++;
+	return err ? -EPROTO : 0;
+}
+
+static int cgf_dump(struct cgf_conn *c, __u8 cmd, struct dump_ctx *d)
+{
+	static struct genl_reply r;
+	struct genl_msg m;
+	int err;
+
+	cgf_msg_init(c, &m, cmd);
+	/* A dump is answered by NLMSG_DONE, not by an ack. */
+	m.nlh.nlmsg_flags = NLM_F_REQUEST;
+	err = genl_dump(&c->s, &m, &r, dump_one, d);
+	snprintf(c->extack, sizeof(c->extack), "%s", r.extack);
+	if (!err && r.dump_intr)
+		tap_diag("dump %u: NLM_F_DUMP_INTR (the store changed during the dump)", cmd);
+	return err;
+}
+
+int cgf_profile_dump(struct cgf_conn *c, struct cgf_profile_rec *recs, unsigned int max,
+		     unsigned int *n)
+{
+	struct dump_ctx d = { .recs = recs, .max = max };
+	int err = cgf_dump(c, CGFENCE_CMD_PROFILE_GET, &d);
+
+	*n = d.n;
+	return err;
+}
+
+int cgf_attach_dump(struct cgf_conn *c, struct cgf_attach_rec *recs, unsigned int max,
+		    unsigned int *n)
+{
+	struct dump_ctx d = { .recs = recs, .max = max, .attachments = true };
+	int err = cgf_dump(c, CGFENCE_CMD_ATTACH_GET, &d);
+
+	*n = d.n;
+	return err;
+}
+
+int cgf_snapshot_take(struct cgf_snapshot *snap)
+{
+	struct cgf_conn c;
+	unsigned int n;
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	err = cgf_conn_open(&c);
+	if (err)
+		return err;
+	err = cgf_status_send(&c.s, c.family, &snap->st, NULL, 0);
+	if (err) {
+		tap_diag("snapshot: STATUS: %s", errname(err));
+		goto out;
+	}
+	/* Room for a few more than STATUS counted: a difference must show, not overflow. */
+	snap->profiles = calloc(snap->st.profiles + 8, sizeof(*snap->profiles));
+	snap->attachments = calloc(snap->st.attachments + 8, sizeof(*snap->attachments));
+	if (!snap->profiles || !snap->attachments) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = cgf_profile_dump(&c, snap->profiles, snap->st.profiles + 8, &n);
+	snap->nr_profiles = n;
+	if (err) {
+		tap_diag("snapshot: profile dump: %s (%s)", errname(err), c.extack);
+		goto out;
+	}
+	err = cgf_attach_dump(&c, snap->attachments, snap->st.attachments + 8, &n);
+	snap->nr_attachments = n;
+	if (err)
+		tap_diag("snapshot: attachment dump: %s (%s)", errname(err), c.extack);
+out:
+	cgf_conn_close(&c);
+	return err;
+}
+
+void cgf_snapshot_free(struct cgf_snapshot *snap)
+{
+	free(snap->profiles);
+	free(snap->attachments);
+	snap->profiles = NULL;
+	snap->attachments = NULL;
+}
+
+int cgf_snapshot_compare(const struct cgf_snapshot *a, const struct cgf_snapshot *b)
+{
+	unsigned int i, na, nb;
+	int diff = 0;
+
+	if (a->st.profiles != b->st.profiles || a->st.attachments != b->st.attachments ||
+	    a->st.locked != b->st.locked) {
+		tap_diag("STATUS was profiles %u attachments %u locked %u, now %u %u %u",
+			 a->st.profiles, a->st.attachments, a->st.locked, b->st.profiles,
+			 b->st.attachments, b->st.locked);
+		diff = -1;
+	}
+	if (a->nr_profiles != b->nr_profiles || a->nr_attachments != b->nr_attachments) {
+		tap_diag("dumps held %u profiles and %u attachments, now %u and %u",
+			 a->nr_profiles, a->nr_attachments, b->nr_profiles, b->nr_attachments);
+		diff = -1;
+	}
+	na = a->nr_profiles < a->st.profiles + 8 ? a->nr_profiles : a->st.profiles + 8;
+	nb = b->nr_profiles < b->st.profiles + 8 ? b->nr_profiles : b->st.profiles + 8;
+	for (i = 0; i < na && i < nb; i++) {
+		const struct cgf_profile_rec *x = &a->profiles[i], *y = &b->profiles[i];
+
+		if (strcmp(x->name, y->name) || x->mode != y->mode ||
+		    x->generation != y->generation || x->rules != y->rules ||
+		    x->attachments != y->attachments) {
+			tap_diag("profile %u was %s mode %u gen %llu rules %u att %u, now %s %u %llu %u %u",
+				 i, x->name, x->mode, (unsigned long long)x->generation, x->rules,
+				 x->attachments, y->name, y->mode,
+				 (unsigned long long)y->generation, y->rules, y->attachments);
+			diff = -1;
+		}
+	}
+	na = a->nr_attachments < a->st.attachments + 8 ? a->nr_attachments : a->st.attachments + 8;
+	nb = b->nr_attachments < b->st.attachments + 8 ? b->nr_attachments : b->st.attachments + 8;
+	for (i = 0; i < na && i < nb; i++) {
+		const struct cgf_attach_rec *x = &a->attachments[i], *y = &b->attachments[i];
+
+		if (x->cgroup_id != y->cgroup_id || strcmp(x->path, y->path) ||
+		    strcmp(x->profile, y->profile)) {
+			tap_diag("attachment %u was %llu %s %s, now %llu %s %s", i,
+				 (unsigned long long)x->cgroup_id, x->path, x->profile,
+				 (unsigned long long)y->cgroup_id, y->path, y->profile);
+			diff = -1;
+		}
+	}
+	return diff;
+}
+
+__u64 cgroup_id_of(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st)) {
+		tap_diag("stat %s: %s", dir, errname(-errno));
+		return 0;
+	}
+	return st.st_ino;
+}
+
+int cgroup_self_dir(char *buf, size_t size)
+{
+	char line[256];
+	int err;
+
+	err = read_file("/proc/self/cgroup", line, sizeof(line));
+	if (err)
+		return err;
+	if (strncmp(line, "0::/", 4))
+		return -EPROTO;
+	/* The root cgroup reads "0::/": no trailing slash for it. */
+	snprintf(buf, size, CGROUP_ROOT "%s", line[4] ? line + 3 : "");
+	return 0;
+}
+
+int cgroup_move(const char *dir, pid_t pid)
+{
+	char procs[320], pidstr[24];
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	snprintf(pidstr, sizeof(pidstr), "%d", pid);
+	return write_file(procs, pidstr);
+}
+
+int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
+	     __u8 file_default, const struct cgf_file_rule *rules, unsigned int n)
+{
+	char self[200];
+	struct cgf_conn c;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	snprintf(b->profile, sizeof(b->profile), "%s", profile);
+	err = cgroup_self_dir(self, sizeof(self));
+	if (err)
+		return tap_fail("own cgroup: %s", errname(err));
+	snprintf(b->dir, sizeof(b->dir), "%s/%s", self, sub);
+	if (mkdir(b->dir, 0755))
+		return tap_fail("mkdir %s: %s", b->dir, errname(-errno));
+	b->created = true;
+	b->id = cgroup_id_of(b->dir);
+	if (!b->id)
+		return -1;
+	if (cgf_conn_open(&c))
+		return -1;
+	err = cgf_profile_load(&c, profile, mode, file_default, rules, n);
+	if (!err) {
+		b->loaded = true;
+		err = cgf_attach(&c, b->id, profile);
+		if (err)
+			tap_diag("ATTACH %s to %s: %s (%s)", profile, b->dir, errname(err),
+				 c.extack);
+		else
+			b->attached = true;
+	}
+	cgf_conn_close(&c);
+	return err ? -1 : 0;
+}
+
+void box_drop(struct box *b)
+{
+	struct cgf_conn c;
+	int err;
+
+	if ((b->attached || b->loaded) && !cgf_conn_open(&c)) {
+		if (b->attached) {
+			err = cgf_detach(&c, b->id);
+			if (err && err != -ENOENT)
+				tap_diag("cleanup: DETACH %s: %s (%s)", b->dir, errname(err),
+					 c.extack);
+		}
+		if (b->loaded) {
+			err = cgf_profile_remove(&c, b->profile, true);
+			if (err && err != -ENOENT)
+				tap_diag("cleanup: REMOVE %s: %s (%s)", b->profile, errname(err),
+					 c.extack);
+		}
+		cgf_conn_close(&c);
+	}
+	if (b->created && rmdir(b->dir) && errno != ENOENT)
+		tap_diag("cleanup: rmdir %s: %s", b->dir, errname(-errno));
+	b->created = b->loaded = b->attached = false;
+}
+
+pid_t start_in_cgroup(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg)
+{
+	int ready[2], go[2], err;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC))
+		return tap_fail("pipe: %s", errname(-errno));
+	if (pipe2(go, O_CLOEXEC)) {
+		close(ready[0]);
+		close(ready[1]);
+		return tap_fail("pipe: %s", errname(-errno));
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return tap_fail("fork: %s", errname(-errno));
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		alarm(20);
+		c = pre ? (pre(arg) ? 'f' : 'r') : 'r';
+		if (write(ready[1], &c, 1) != 1 || c != 'r')
+			_exit(2);
+		if (read(go[0], &c, 1) != 1)
+			_exit(3);
+		err = fn(arg);
+		fflush(stdout);
+		_exit(err ? 1 : 0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	err = 0;
+	if (read(ready[0], &c, 1) != 1 || c != 'r') {
+		err = tap_fail("the child failed before it was moved into %s", dir ? dir : "?");
+	} else {
+		if (dir) {
+			err = cgroup_move(dir, pid);
+			if (err)
+				err = tap_fail("move the child into %s: %s", dir, errname(err));
+		}
+		if (!err && write(go[1], "g", 1) != 1)
+			err = tap_fail("start the child: %s", errname(-errno));
+	}
+	close(ready[0]);
+	close(go[1]);
+	if (err) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+int finish_child(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return tap_fail("waitpid: %s", errname(-errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		return tap_fail("the child was killed by signal %d (%s)", WTERMSIG(status),
+				strsignal(WTERMSIG(status)));
+	if (WEXITSTATUS(status) != 1)
+		return tap_fail("the child exited with status %d", WEXITSTATUS(status));
+	return -1;
+}
+
+int run_in_cgroup(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = start_in_cgroup(dir, pre, fn, arg);
+
+	return pid < 0 ? -1 : finish_child(pid);
+}
+
+int run_child(int (*fn)(void *arg), void *arg)
+{
+	return run_in_cgroup(NULL, NULL, fn, arg);
+}
+
+void *shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		tap_diag("mmap shared: %s", errname(-errno));
+		return NULL;
+	}
+	return p;
+}
+
+int try_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+int klog_mark(char *mark, size_t size)
+{
+	static unsigned int n;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(mark, size, "e2e-mark-%d-%u-%ld.%09ld", getpid(), n++, (long)ts.tv_sec,
+		 ts.tv_nsec);
+	return write_file("/dev/kmsg", mark);
+}
+
+int klog_find(const char *mark, char *line, size_t size, ...)
+{
+	const char *needle, *p, *end;
+	static char *buf;
+	static int buf_size;
+	bool all;
+	va_list ap;
+	int n;
+
+	if (!buf) {
+		buf_size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+		if (buf_size <= 0)
+			buf_size = 1 << 20;
+		buf = malloc(buf_size + 1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, buf_size);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	p = strstr(buf, mark);
+	if (!p)
+		return -ENOENT;
+	for (; (p = strchr(p, '\n')); ) {
+		p++;
+		end = strchrnul(p, '\n');
+		all = true;
+		va_start(ap, size);
+		while ((needle = va_arg(ap, const char *))) {
+			const char *hit = memmem(p, end - p, needle, strlen(needle));
+
+			if (!hit)
+				all = false;
+		}
+		va_end(ap);
+		if (all) {
+			snprintf(line, size, "%.*s", (int)(end - p), p);
+			return 1;
+		}
+	}
+	return 0;
 }

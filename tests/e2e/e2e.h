@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Guest-side helpers for the e2e tests: module load/unload, ftrace, files, credentials, STATUS. */
+/* Guest-side helpers for the e2e tests: module, ftrace, files, credentials, netlink, cgroups. */
 #ifndef _CGFENCE_E2E_H
 #define _CGFENCE_E2E_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 #include <cgfence.h>
@@ -61,5 +62,135 @@ struct cgf_status {
 int cgf_status_query(struct cgf_status *st);
 int cgf_status_send(struct genl_sock *s, __u16 family, struct cgf_status *st,
 		    char *extack, size_t extack_size);
+
+/*
+ * Control plane over raw netlink. A connection is a socket with the family resolved;
+ * the extack message of the last answer stays in @extack. Every call returns the
+ * kernel's answer (0 or -errno), or -EPROTO/-ETIMEDOUT after a diagnostic.
+ */
+struct cgf_conn {
+	struct genl_sock s;
+	__u16 family;
+	char extack[256];
+};
+
+int cgf_conn_open(struct cgf_conn *c);
+void cgf_conn_close(struct cgf_conn *c);
+/* A request of @cmd to the family, NLM_F_REQUEST | NLM_F_ACK, no attributes yet. */
+void cgf_msg_init(struct cgf_conn *c, struct genl_msg *m, __u8 cmd);
+int cgf_send(struct cgf_conn *c, struct genl_msg *m);
+
+/* One file rule as the protocol carries it. */
+struct cgf_file_rule {
+	__u32 id;
+	__u8 effect;		/* CGFENCE_EFFECT_* */
+	__u32 perms;		/* CGFENCE_FILE_* */
+	const char *path;
+};
+
+/* Appends one CGFENCE_RULE_A_RULE nest to the open RULES nest of @m: 0 or -EMSGSIZE. */
+int cgf_put_file_rule(struct genl_msg *m, const struct cgf_file_rule *r);
+
+int cgf_begin(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+	      __u32 nr_rules);
+/* One PROFILE_ADD with all @n rules (-EMSGSIZE if they do not fit one message). */
+int cgf_add(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n);
+/* As many PROFILE_ADD messages as the rules need, each as full as it can be. */
+int cgf_add_chunked(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n,
+		    unsigned int *nr_msgs);
+int cgf_commit(struct cgf_conn *c);
+int cgf_abort(struct cgf_conn *c);
+/* BEGIN, ADD (chunked), COMMIT; a refusal is diagnosed with its step and extack. */
+int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+		     const struct cgf_file_rule *rules, unsigned int n);
+int cgf_profile_remove(struct cgf_conn *c, const char *name, bool force);
+int cgf_profile_set_mode(struct cgf_conn *c, const char *name, __u8 mode);
+int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name);
+int cgf_detach(struct cgf_conn *c, __u64 cgroup_id);
+int cgf_lock(struct cgf_conn *c);
+
+struct cgf_profile_rec {
+	char name[CGFENCE_MAX_NAME];
+	__u8 mode;
+	__u64 generation;
+	__u32 rules;
+	__u32 attachments;
+};
+
+struct cgf_attach_rec {
+	__u64 cgroup_id;
+	char path[256];
+	char profile[CGFENCE_MAX_NAME];
+};
+
+/* PROFILE_GET of one name (doit). */
+int cgf_profile_get(struct cgf_conn *c, const char *name, struct cgf_profile_rec *rec);
+/* Dumps into @recs (at most @max kept, *@n counts them all; @recs may be NULL). */
+int cgf_profile_dump(struct cgf_conn *c, struct cgf_profile_rec *recs, unsigned int max,
+		     unsigned int *n);
+int cgf_attach_dump(struct cgf_conn *c, struct cgf_attach_rec *recs, unsigned int max,
+		    unsigned int *n);
+
+/* Everything the store shows: to tell that a refused request changed nothing. */
+struct cgf_snapshot {
+	struct cgf_status st;
+	unsigned int nr_profiles, nr_attachments;
+	struct cgf_profile_rec *profiles;
+	struct cgf_attach_rec *attachments;
+};
+
+int cgf_snapshot_take(struct cgf_snapshot *snap);
+void cgf_snapshot_free(struct cgf_snapshot *snap);
+/* 0 when equal; otherwise each difference is diagnosed and -1. */
+int cgf_snapshot_compare(const struct cgf_snapshot *before, const struct cgf_snapshot *after);
+
+/* Cgroups: the id the module uses is the inode number of the cgroup2 directory. */
+#define CGROUP_ROOT		"/sys/fs/cgroup"
+__u64 cgroup_id_of(const char *dir);
+/* The caller's own cgroup directory, "/sys/fs/cgroup/..." : 0 or -errno. */
+int cgroup_self_dir(char *buf, size_t size);
+/* Writes @pid into @dir/cgroup.procs: 0 or -errno of the write. */
+int cgroup_move(const char *dir, pid_t pid);
+
+/*
+ * A container for one case: a child cgroup of the caller's, a profile loaded under
+ * @profile and attached to it. box_drop() undoes whatever box_make() got done.
+ */
+struct box {
+	char dir[256];
+	char profile[CGFENCE_MAX_NAME];
+	__u64 id;
+	bool created, loaded, attached;
+};
+
+int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
+	     __u8 file_default, const struct cgf_file_rule *rules, unsigned int n);
+void box_drop(struct box *b);
+
+/*
+ * Runs @fn in a forked child that is moved into cgroup @dir before @fn starts; @pre
+ * (may be NULL) runs in the child first, still outside. Returns 0 when the child
+ * exited 0 (@fn and @pre returned 0), else -1 after a diagnostic.
+ */
+int run_in_cgroup(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg);
+/* The same in two steps, for a parent that works while the child runs (@dir NULL: stay). */
+pid_t start_in_cgroup(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg);
+int finish_child(pid_t pid);
+/* @fn in a forked child that stays where it is (to drop privileges, change namespaces). */
+int run_child(int (*fn)(void *arg), void *arg);
+
+/* Anonymous shared memory a forked child can report through: NULL after a diagnostic. */
+void *shared_alloc(size_t size);
+
+/* An open(2)-like call's answer as 0 or -errno; the descriptor is closed. */
+int try_open(const char *path, int flags);
+
+/*
+ * Kernel log: klog_mark() writes a unique line to /dev/kmsg and returns its text in
+ * @mark; klog_find() looks for a line after it that holds every needle (NULL ends the
+ * list) and copies it to @line. 1 found, 0 not found, -errno.
+ */
+int klog_mark(char *mark, size_t size);
+int klog_find(const char *mark, char *line, size_t size, ...) __attribute__((sentinel));
 
 #endif /* _CGFENCE_E2E_H */

@@ -2,6 +2,8 @@
 /* Minimal raw generic netlink client for the e2e tests (see genl.h). */
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -73,7 +75,8 @@ int genl_put(struct genl_msg *m, __u16 type, const void *data, size_t len)
 	a = (struct nlattr *)(m->buf + off);
 	a->nla_type = type;
 	a->nla_len = NLA_HDRLEN + len;
-	memcpy(genl_attr_data(a), data, len);
+	if (len)
+		memcpy(genl_attr_data(a), data, len);
 	memset((char *)genl_attr_data(a) + len, 0, NLA_ALIGN(len) - len);
 	m->nlh.nlmsg_len = off + NLA_HDRLEN + NLA_ALIGN(len);
 	return 0;
@@ -87,6 +90,37 @@ int genl_put_u32(struct genl_msg *m, __u16 type, __u32 v)
 int genl_put_str(struct genl_msg *m, __u16 type, const char *s)
 {
 	return genl_put(m, type, s, strlen(s) + 1);
+}
+
+int genl_put_u8(struct genl_msg *m, __u16 type, __u8 v)
+{
+	return genl_put(m, type, &v, sizeof(v));
+}
+
+int genl_put_u64(struct genl_msg *m, __u16 type, __u64 v)
+{
+	return genl_put(m, type, &v, sizeof(v));
+}
+
+int genl_put_flag(struct genl_msg *m, __u16 type)
+{
+	return genl_put(m, type, NULL, 0);
+}
+
+size_t genl_nest_start(struct genl_msg *m, __u16 type)
+{
+	size_t off = NLMSG_ALIGN(m->nlh.nlmsg_len);
+
+	if (genl_put(m, type | NLA_F_NESTED, NULL, 0))
+		return 0;
+	return off;
+}
+
+void genl_nest_end(struct genl_msg *m, size_t nest)
+{
+	struct nlattr *a = (struct nlattr *)(m->buf + nest);
+
+	a->nla_len = m->nlh.nlmsg_len - nest;
 }
 
 /* The TLVs after a struct nlmsgerr: with NLM_F_CAPPED only the request's header is echoed. */
@@ -141,9 +175,17 @@ static int handle_msg(const struct nlmsghdr *nlh, __u32 seq, struct genl_reply *
 	}
 }
 
-int genl_transact(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r)
+/*
+ * Receive buffers: a dump message may fill what the kernel sizes after our recv(). A
+ * dump has its own, so a callback may send requests of its own while it runs.
+ */
+static char rx_buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
+static char dump_rx_buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
+
+/* Sends @len bytes of @m; reads until the answer to its sequence number. */
+static int transact(struct genl_sock *s, struct genl_msg *m, size_t len, struct genl_reply *r,
+		    bool quiet_timeout)
 {
-	static struct nlmsghdr rx[GENL_BUF_SIZE / sizeof(struct nlmsghdr)];
 	struct nlmsghdr *nlh;
 	__u32 seq = s->seq++;
 	ssize_t n;
@@ -156,19 +198,20 @@ int genl_transact(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r)
 	 * would set NETLINK_SKB_DST, which makes netlink_capable() skip its check of the
 	 * socket's opener. Tests must see the check a write() on a passed fd gets.
 	 */
-	if (send(s->fd, m->buf, m->nlh.nlmsg_len, 0) < 0) {
+	if (send(s->fd, m->buf, len, 0) < 0) {
 		ret = -errno;
 		tap_diag("netlink send: %s", strerror(errno));
 		return ret;
 	}
 	for (;;) {
-		n = recv(s->fd, rx, sizeof(rx), 0);
+		n = recv(s->fd, rx_buf, sizeof(rx_buf), 0);
 		if (n < 0) {
 			ret = errno == EAGAIN ? -ETIMEDOUT : -errno;
-			tap_diag("netlink recv: %s", strerror(-ret));
+			if (!(quiet_timeout && ret == -ETIMEDOUT))
+				tap_diag("netlink recv: %s", strerror(-ret));
 			return ret;
 		}
-		for (nlh = rx; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		for (nlh = (struct nlmsghdr *)rx_buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
 			ret = handle_msg(nlh, seq, r);
 			if (ret < 0) {
 				tap_diag("netlink: malformed message of type %u", nlh->nlmsg_type);
@@ -176,6 +219,93 @@ int genl_transact(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r)
 			}
 			if (ret)
 				return r->error;
+		}
+	}
+}
+
+int genl_transact(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r)
+{
+	return transact(s, m, m->nlh.nlmsg_len, r, false);
+}
+
+int genl_transact_len(struct genl_sock *s, struct genl_msg *m, size_t len,
+		      struct genl_reply *r)
+{
+	return transact(s, m, len, r, true);
+}
+
+int genl_set_timeout(struct genl_sock *s, unsigned int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	return setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ? -errno : 0;
+}
+
+/* NLMSG_DONE of a dump carries an int status and, like an error, extack TLVs. */
+static int dump_done(const struct nlmsghdr *nlh, struct genl_reply *r)
+{
+	const int *status = NLMSG_DATA(nlh);
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+		return 0;
+	r->error = *status;
+	while ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		a = (const struct nlattr *)((const char *)nlh + off);
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nlh->nlmsg_len)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+			snprintf(r->extack, sizeof(r->extack), "%.*s", (int)genl_attr_len(a),
+				 (const char *)genl_attr_data(a));
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return r->error;
+}
+
+int genl_dump(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r,
+	      genl_dump_cb cb, void *arg)
+{
+	struct nlmsghdr *nlh;
+	__u32 seq = s->seq++;
+	int ret, cb_ret = 0;
+	ssize_t n;
+
+	memset(r, 0, sizeof(*r));
+	m->nlh.nlmsg_seq = seq;
+	m->nlh.nlmsg_flags |= NLM_F_DUMP;
+	if (send(s->fd, m->buf, m->nlh.nlmsg_len, 0) < 0) {
+		ret = -errno;
+		tap_diag("netlink send: %s", strerror(errno));
+		return ret;
+	}
+	for (;;) {
+		n = recv(s->fd, dump_rx_buf, sizeof(dump_rx_buf), 0);
+		if (n < 0) {
+			ret = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			tap_diag("netlink recv (dump): %s", strerror(-ret));
+			return ret;
+		}
+		for (nlh = (struct nlmsghdr *)dump_rx_buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+					return -EPROTO;
+				r->error = ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				parse_extack(nlh, r);
+				return r->error;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				ret = dump_done(nlh, r);
+				return ret ? ret : cb_ret;
+			}
+			r->n_msgs++;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				r->dump_intr = 1;
+			/* Read on to the end even after a callback failed: the socket stays usable. */
+			if (!cb_ret && cb)
+				cb_ret = cb(nlh, arg);
 		}
 	}
 }

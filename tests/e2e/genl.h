@@ -9,6 +9,8 @@
 #include <linux/types.h>
 
 #define GENL_BUF_SIZE	16384
+/* Outgoing messages: big enough for about a thousand rules in one PROFILE_ADD. */
+#define GENL_MSG_SIZE	65536
 
 struct genl_sock {
 	int fd;
@@ -19,7 +21,7 @@ struct genl_sock {
 struct genl_msg {
 	union {
 		struct nlmsghdr nlh;
-		char buf[4096];
+		char buf[GENL_MSG_SIZE];
 	};
 };
 
@@ -28,6 +30,7 @@ struct genl_reply {
 	int error;			/* 0 or -errno from NLMSG_ERROR */
 	char extack[256];		/* NLMSGERR_ATTR_MSG, "" if none */
 	unsigned int n_msgs;		/* data messages before the ack */
+	int dump_intr;			/* genl_dump(): some message had NLM_F_DUMP_INTR */
 	union {
 		struct nlmsghdr nlh;	/* the first data message */
 		char buf[GENL_BUF_SIZE];
@@ -49,6 +52,16 @@ struct genlmsghdr *genl_msg_genlhdr(struct genl_msg *m);
 int genl_put(struct genl_msg *m, __u16 type, const void *data, size_t len);
 int genl_put_u32(struct genl_msg *m, __u16 type, __u32 v);
 int genl_put_str(struct genl_msg *m, __u16 type, const char *s);
+int genl_put_u8(struct genl_msg *m, __u16 type, __u8 v);
+int genl_put_u64(struct genl_msg *m, __u16 type, __u64 v);
+int genl_put_flag(struct genl_msg *m, __u16 type);
+
+/*
+ * Nested attributes: genl_nest_start() returns the nest's offset (0 when the message is
+ * full) and sets NLA_F_NESTED, which strict validation demands; genl_nest_end() closes it.
+ */
+size_t genl_nest_start(struct genl_msg *m, __u16 type);
+void genl_nest_end(struct genl_msg *m, size_t nest);
 
 /*
  * Sends @m (sequence number filled in) and reads until its NLMSG_ERROR/ack.
@@ -56,6 +69,27 @@ int genl_put_str(struct genl_msg *m, __u16 type, const char *s);
  * when the socket itself misbehaves (a diagnostic is printed).
  */
 int genl_transact(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r);
+
+/*
+ * Sends the first @len bytes of @m whatever nlmsg_len says (for truncated headers) and
+ * waits for an answer like genl_transact(), but a missing answer is -ETIMEDOUT without
+ * a diagnostic: the kernel drops some malformed messages silently.
+ */
+int genl_transact_len(struct genl_sock *s, struct genl_msg *m, size_t len,
+		      struct genl_reply *r);
+
+/* SO_RCVTIMEO of the socket (5 s after genl_open()). */
+int genl_set_timeout(struct genl_sock *s, unsigned int ms);
+
+/*
+ * A dump: sends @m (NLM_F_DUMP is added) and calls @cb for every data message until
+ * NLMSG_DONE. Returns 0, the kernel's -errno (extack in r->extack), the first non-zero
+ * value of @cb, or -ETIMEDOUT/-EPROTO. r->n_msgs counts the messages, r->dump_intr
+ * says whether any carried NLM_F_DUMP_INTR; r->buf is not used.
+ */
+typedef int (*genl_dump_cb)(const struct nlmsghdr *nlh, void *arg);
+int genl_dump(struct genl_sock *s, struct genl_msg *m, struct genl_reply *r,
+	      genl_dump_cb cb, void *arg);
 
 /* CTRL_CMD_GETFAMILY: 0 and @info filled, or the kernel's -errno (-ENOENT: no such family). */
 int genl_resolve(struct genl_sock *s, const char *name, struct genl_family_info *info);

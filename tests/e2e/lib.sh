@@ -66,6 +66,8 @@ e2e_build() {
 	install -m 0644 "$e2e_src/guest/tap.sh" "$root/e2e/tap.sh"
 	install -m 0755 "$e2e_src/guest/run-tests.sh" "$root/e2e/run-tests.sh"
 	install -m 0755 "$e2e_src/guest/demo.sh" "$root/e2e/demo.sh"
+	mkdir -p "$root/e2e/policy"
+	install -m 0644 "$top"/policy/*.cgf "$root/e2e/policy/"
 	# A missing tool is reported by the tests that use it, not by the build.
 	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
 
@@ -108,10 +110,11 @@ e2e_build() {
 	fi
 }
 
-# e2e_boot MODE TIMEOUT: boots the VM; console in guest.log, TAP (second serial port) in tap.raw.
+# e2e_boot MODE TIMEOUT [ARGS]: boots the VM; console in guest.log, TAP (second serial port) in
+# tap.raw. ARGS go on the kernel command line (E2E_ONLY=t_x,t_y: the tests the guest runs).
 # Returns QEMU's status (124 when the host timeout hit).
 e2e_boot() {
-	local mode=$1 limit=$2 rc
+	local mode=$1 limit=$2 extra=${3:-} rc
 
 	rm -f "$e2e_work/guest.log" "$e2e_work/tap.raw"
 	# oops=panic + panic=-1 + -no-reboot: a kernel crash ends the VM at once instead of
@@ -120,7 +123,7 @@ e2e_boot() {
 		-nodefaults -no-user-config -display none -no-reboot \
 		-m 1024 -smp 2 \
 		-kernel "$VMLINUZ" -initrd "$e2e_work/initramfs.cpio.gz" \
-		-append "console=ttyS0,115200 panic=-1 oops=panic E2E_MODE=$mode" \
+		-append "console=ttyS0,115200 panic=-1 oops=panic E2E_MODE=$mode${extra:+ $extra}" \
 		-serial "file:$e2e_work/guest.log" -serial "file:$e2e_work/tap.raw" \
 		> "$e2e_work/qemu.out" 2>&1
 	rc=$?
@@ -129,7 +132,19 @@ e2e_boot() {
 	return "$rc"
 }
 
-# e2e_bad_log_lines: prints the kernel log lines that match a known failure pattern.
+# e2e_bad_log_lines [LOG]: prints the kernel log lines that match a known failure pattern.
 e2e_bad_log_lines() {
-	tr -d '\r' < "$e2e_work/guest.log" | grep -aE "$e2e_bad_log_re"
+	tr -d '\r' < "${1:-$e2e_work/guest.log}" | grep -aE "$e2e_bad_log_re"
+}
+
+# e2e_own_boot_tests: tests that need a VM of their own, one boot each: they leave the kernel
+# in a state only a reboot undoes (t_lock*: policy locked, module pinned).
+e2e_own_boot_tests() {
+	local t
+
+	for t in "$e2e_src"/t_lock*.c "$e2e_src"/guest/t_lock*.sh; do
+		[ -e "$t" ] || continue
+		t=${t##*/}
+		echo "${t%.*}"
+	done
 }

@@ -48,7 +48,53 @@ run sysctl kernel.ftrace_enabled
 step "Only CAP_MAC_ADMIN may talk to it: the same command as user nobody"
 run runas 65534 65534 -- cgfence status
 
-step "Unload"
+step "Check and load a profile: Docker's defaults, as cgfence rules"
+run cgfence check /e2e/policy/docker-default.cgf
+run cgfence load /e2e/policy/docker-default.cgf
+
+step "Start a container: its own cgroup and mount namespace, a busybox shell inside"
+mkdir /sys/fs/cgroup/demo-container
+run cgfence attach docker-default /sys/fs/cgroup/demo-container
+run cgfence list
+
+# The container: every line runs in the attached cgroup, as root with every capability.
+cat > /tmp/container.sh <<'CONTAINER'
+echo $$ > /sys/fs/cgroup/demo-container/cgroup.procs
+try() {
+	what=$1
+	shift
+	if out=$("$@" 2>&1); then
+		echo "  allowed: $what"
+	else
+		echo "  REFUSED: $what (${out##*: })"
+	fi
+}
+try "read /etc/passwd" cat /etc/passwd
+try "write a file in /tmp" sh -c 'echo hello > /tmp/hello'
+try "write /proc/sys/kernel/sysrq" sh -c 'echo 1 > /proc/sys/kernel/sysrq'
+try "read /proc/kcore" head -c 1 /proc/kcore
+try "create a block device node for the host disk (b 8:0)" mknod /tmp/sda b 8 0
+try "open /dev/null" sh -c 'echo > /dev/null'
+try "open the host's memory (c 1:1) through a node made by the host" head -c 1 /tmp/host-mem
+try "mount procfs" mount -t proc proc /mnt
+try "mount a tmpfs" mount -t tmpfs tmpfs /mnt
+try "leave the cgroup (move to the root cgroup)" sh -c 'echo $$ > /sys/fs/cgroup/cgroup.procs'
+CONTAINER
+mkdir -p /mnt
+mknod /tmp/host-mem c 1 1
+echo "# (inside the container)"
+unshare -m sh /tmp/container.sh
+
+step "Each refusal, with the container and the rule it came from (kernel log)"
+dmesg | grep 'cgfence: denied' | sed 's/^\[[^]]*\] //'
+
+step "The host, outside any attached cgroup, is unaffected"
+run sh -c 'echo 1 > /proc/sys/kernel/sysrq && echo "host wrote /proc/sys/kernel/sysrq"'
+
+step "Detach, unload the profile, unload the module"
+run cgfence detach /sys/fs/cgroup/demo-container
+run cgfence unload docker-default
+rmdir /sys/fs/cgroup/demo-container
 run rmmod cgfence
 dmesg | grep cgfence | tail -n 1
 run cgfence status

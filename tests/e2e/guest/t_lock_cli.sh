@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# e2e: cgfence lock through the tool: --yes needed, then every change fails until reboot, rmmod too.
+set -u
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. /e2e/tap.sh
+
+# Locking lasts until reboot: run.sh boots a VM for this test alone.
+dir=/tmp/t_lock_cli
+box=/sys/fs/cgroup/t_lock_cli.box
+free=/sys/fs/cgroup/t_lock_cli.free
+
+if [ ! -x /bin/cgfence ]; then
+	tap_not_ok "cgfence tool is in the image (build/cgfence-static)"
+	tap_done
+	exit 1
+fi
+
+mkdir -p "$dir" "$box" "$free"
+echo secret > "$dir/secret"
+cat > "$dir/lk.cgf" <<EOF
+profile lk {
+	mode enforce;
+	default allow;
+	file {
+		deny r $dir/secret;
+	}
+}
+EOF
+
+in_box() {
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$box" "$@"
+}
+
+# expect_run DESC WANT_RC CMD...: one result: CMD's exit status is WANT_RC.
+expect_run() {
+	desc=$1
+	want=$2
+	shift 2
+	run_cmd "$@"
+	[ "$run_rc" -eq "$want" ] || show_run
+	tap_result "$desc" "$((run_rc != want))"
+}
+
+# refused DESC CMD...: exit 1 and a message that says the policy is locked.
+refused() {
+	desc=$1
+	shift
+	run_cmd "$@"
+	tap_diag "$desc: exit $run_rc: $(cat "$run_err")"
+	[ "$run_rc" -eq 1 ] && grep -q 'locked' "$run_err"
+	rc=$?
+	[ "$rc" -eq 0 ] || show_run
+	tap_result "locked: $desc: exit 1, says locked" "$rc"
+}
+
+locked_is() {
+	cgfence status --json | grep -q "\"locked\":$1"
+}
+
+expect_run "insmod cgfence.ko" 0 insmod "$CGFENCE_KO"
+expect_run "load lk.cgf" 0 cgfence load "$dir/lk.cgf"
+expect_run "attach lk to the box" 0 cgfence attach lk "$box"
+
+run_cmd cgfence lock
+[ "$run_rc" -eq 2 ] && locked_is false
+rc=$?
+[ "$rc" -eq 0 ] || show_run
+tap_result "lock without --yes: usage error (exit 2), still unlocked" "$rc"
+
+run_cmd cgfence lock --yes
+[ "$run_rc" -eq 0 ] && grep -qx 'policy locked until reboot' "$run_out" && locked_is true
+rc=$?
+[ "$rc" -eq 0 ] || show_run
+tap_result "lock --yes: exit 0, \"policy locked until reboot\", status --json locked" "$rc"
+
+refused "load" cgfence load "$dir/lk.cgf"
+refused "unload --force lk" cgfence unload --force lk
+refused "mode lk complain" cgfence mode lk complain
+refused "attach lk to another cgroup" cgfence attach lk "$free"
+refused "detach the box" cgfence detach "$box"
+refused "lock --yes again" cgfence lock --yes
+
+run_cmd cgfence list --json
+tap_diag "$(cat "$run_out")"
+[ "$run_rc" -eq 0 ] && grep -q '"name":"lk","mode":"enforce"' "$run_out" &&
+	grep -q '"type":"attachment","cgroup":"/t_lock_cli.box"' "$run_out"
+rc=$?
+[ "$rc" -eq 0 ] || show_run
+tap_result "locked: list --json still answers, lk enforcing and attached" "$rc"
+
+run_cmd in_box cat "$dir/secret"
+[ "$run_rc" -ne 0 ] && grep -q 'Permission denied' "$run_err"
+tap_result "locked: in the box, cat secret still fails with EACCES" $?
+
+run_cmd rmmod cgfence
+tap_diag "rmmod: exit $run_rc: $(cat "$run_err")"
+[ "$run_rc" -ne 0 ] && [ -d /sys/module/cgfence ] && locked_is true
+tap_result "locked: rmmod fails, the module stays, still locked" $?
+run_cmd rmmod -f cgfence
+tap_diag "rmmod -f: exit $run_rc: $(cat "$run_err")"
+[ "$run_rc" -ne 0 ] && [ -d /sys/module/cgfence ] && locked_is true
+tap_result "locked: rmmod -f fails too" $?
+
+tap_done
