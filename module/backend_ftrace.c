@@ -384,7 +384,8 @@ static const char *cgf_attach_error_reason(int err)
 	case -EINVAL:
 		return "the function is not in this kernel or is not traceable";
 	case -EBUSY:
-		return "another ftrace user already redirects it (livepatch or another module), or kernel.ftrace_enabled is 0";
+		/* Another IPMODIFY user (livepatch, another module), or ftrace_enabled=0. */
+		return "another ftrace user already redirects it, or kernel.ftrace_enabled is 0";
 	case -ENODEV:
 		return "ftrace is disabled in this kernel";
 	case -ENOMEM:

@@ -223,7 +223,7 @@ static bool cgf_file_rule_in_trie(const struct cgf_rule *rule)
 
 /* Rules naming an object kind go to a small table beside the trie. */
 void cgf_file_kinds_fill(struct cgf_file_rules *file, const struct cgf_rule *rules,
-				u32 nr_rules)
+			 u32 nr_rules)
 {
 	struct cgf_file_kind_rules *kr;
 	unsigned long perms;
@@ -663,8 +663,8 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
  * Return: that set, or NULL when it overflowed (the caller fails closed).
  */
 static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *file,
-						  const char *path, size_t path_len,
-						  struct cgf_file_active sets[2])
+						   const char *path, size_t path_len,
+						   struct cgf_file_active sets[2])
 {
 	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
 	const char *slash;

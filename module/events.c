@@ -98,6 +98,7 @@ static const u8 cgf_op_kind[] = {
 	[CGF_OP_CLONE_INTO_CGROUP] = CGFENCE_DENIAL_CGROUP,
 	[CGF_OP_MOUNT ... CGF_OP_MOUNT_SETATTR] = CGFENCE_DENIAL_MOUNT,
 	[CGF_OP_DEVICE_OPEN ... CGF_OP_DEVICE_MOUNT] = CGFENCE_DENIAL_DEVICE,
+	[CGF_OP_CREATE] = CGFENCE_DENIAL_FILE,
 };
 
 static void cgf_copy_object(char *dst, const char *src)
@@ -198,10 +199,11 @@ static void cgf_events_audit(const struct cgf_event *ev)
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
-	audit_log_format(ab, "cgfence=%s op=%s seq=%llu cgroup_id=%llu profile=%s rule=%u requested=0x%x denied=0x%x pid=%u",
+	audit_log_format(ab, "cgfence=%s op=%s seq=%llu cgroup_id=%llu profile=%s rule=%u",
 			 ev->verdict == CGFENCE_VERDICT_DENIED ? "denied" : "would-deny",
-			 ev->op, ev->seq, ev->cgroup_id, ev->profile, ev->rule_id, ev->requested,
-			 ev->denied, ev->pid);
+			 ev->op, ev->seq, ev->cgroup_id, ev->profile, ev->rule_id);
+	audit_log_format(ab, " requested=0x%x denied=0x%x pid=%u", ev->requested, ev->denied,
+			 ev->pid);
 	cgf_audit_string(ab, "cgroup", ev->cgroup);
 	cgf_audit_string(ab, "comm", ev->comm);
 	cgf_audit_string(ab, "object", ev->object);

@@ -31,7 +31,7 @@ struct cgf_file_request {
 };
 
 const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
-						  bool *enforced)
+						 bool *enforced)
 {
 	const struct cgf_profile_slot *slot = READ_ONCE(att->slot);
 
@@ -232,12 +232,17 @@ int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t m
 
 	/* @dev is the mknod(2) argument, still in its user-space encoding. */
 	if (S_ISCHR(mode) || S_ISBLK(mode)) {
-		err = cgf_judge_device(CGF_OP_DEVICE_MKNOD, mode, new_decode_dev(dev), CGFENCE_DEV_MKNOD,
-				       -EPERM);
+		err = cgf_judge_device(CGF_OP_DEVICE_MKNOD, mode, new_decode_dev(dev),
+				       CGFENCE_DEV_MKNOD, -EPERM);
 		if (err)
 			return err;
 	}
-	return cgf_judge_dentry(CGF_OP_MKNOD, dir, dentry, CGFENCE_FILE_CREATE);
+	/*
+	 * A regular file here is open(O_CREAT), which asks before it knows whether the file
+	 * exists: an existing one is then opened whatever the answer.
+	 */
+	return cgf_judge_dentry(S_ISREG(mode) ? CGF_OP_CREATE : CGF_OP_MKNOD, dir, dentry,
+				CGFENCE_FILE_CREATE);
 }
 
 int cgf_hook_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode)
@@ -313,8 +318,10 @@ static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
 
 		if (!named) {
-			if (cgf_object_name(old_path, cgf_object_buffer(0), PATH_MAX, &old_object) ||
-			    cgf_object_name(new_path, cgf_object_buffer(1), PATH_MAX, &new_object)) {
+			if (cgf_object_name(old_path, cgf_object_buffer(0), PATH_MAX,
+					    &old_object) ||
+			    cgf_object_name(new_path, cgf_object_buffer(1), PATH_MAX,
+					    &new_object)) {
 				cgf_report(op, att, 0, need_new, need_new, "(name too long)", true);
 				err = -EACCES;
 				break;
@@ -323,7 +330,8 @@ static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 		}
 		cgf_file_check(profile, old_object.name, old_object.len, need_old, &verdict);
 		if (!verdict.denied)
-			cgf_file_check(profile, new_object.name, new_object.len, need_new, &verdict);
+			cgf_file_check(profile, new_object.name, new_object.len, need_new,
+				       &verdict);
 		if (!verdict.denied) {
 			old_granted = cgf_granted(profile, &old_object);
 			new_granted = cgf_granted(profile, &new_object);

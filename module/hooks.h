@@ -12,7 +12,7 @@ struct cgf_profile;
 
 /* The compiled profile behind @att and whether it enforces; under rcu_read_lock(). */
 const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
-						  bool *enforced);
+						 bool *enforced);
 
 void cgf_report(enum cgf_op op, const struct cgf_attachment *att, u32 rule_id,
 		u32 requested, u32 denied, const char *object, bool enforced);

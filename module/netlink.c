@@ -68,8 +68,9 @@ static const struct nla_policy cgf_rules_policy[CGFENCE_RULE_A_RULE + 1] = {
 	[CGFENCE_RULE_A_RULE] = NLA_POLICY_NESTED(cgf_rule_policy),
 };
 
-static const struct nla_policy cgf_name_attr =
-	{ .type = NLA_NUL_STRING, .len = CGFENCE_MAX_NAME - 1 };
+static const struct nla_policy cgf_name_attr = {
+	.type = NLA_NUL_STRING, .len = CGFENCE_MAX_NAME - 1,
+};
 
 static struct netlink_range_validation cgf_rule_count_range __ro_after_init = {
 	.min = 0,
@@ -127,7 +128,8 @@ static int cgf_nl_permitted(const struct sk_buff *skb, struct netlink_ext_ack *e
 		return -EPERM;
 	}
 	if (cgf_subject_current_confined()) {
-		NL_SET_ERR_MSG(extack, "cgfence: a task inside a confined cgroup cannot manage policy");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: a task inside a confined cgroup cannot manage policy");
 		return -EPERM;
 	}
 	return 0;
@@ -278,7 +280,8 @@ static int cgf_nl_profile_begin(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (cgf_nr_txns >= CGF_MAX_TRANSACTIONS) {
-		NL_SET_ERR_MSG(info->extack, "cgfence: too many profile loads in progress; retry later");
+		NL_SET_ERR_MSG(info->extack,
+			       "cgfence: too many profile loads in progress; retry later");
 		err = -EBUSY;
 		goto out;
 	}
@@ -343,7 +346,8 @@ static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
 	if (err)
 		return err;
 	if (!tb[CGFENCE_RULE_A_ID] || !tb[CGFENCE_RULE_A_KIND] || !tb[CGFENCE_RULE_A_EFFECT]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "cgfence: rule needs an id, a kind and an effect");
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "cgfence: rule needs an id, a kind and an effect");
 		return -EINVAL;
 	}
 	memset(rule, 0, sizeof(*rule));
@@ -360,7 +364,8 @@ static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
 		return -EINVAL;
 	}
 	if ((present & cgf_kind_required[rule->kind]) != cgf_kind_required[rule->kind]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "cgfence: rule lacks an attribute its kind needs");
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "cgfence: rule lacks an attribute its kind needs");
 		return -EINVAL;
 	}
 

@@ -38,6 +38,7 @@ static const char *const cgf_op_names[] = {
 	[CGF_OP_DEVICE_OPEN] = "device_open",
 	[CGF_OP_DEVICE_MKNOD] = "device_mknod",
 	[CGF_OP_DEVICE_MOUNT] = "device_mount",
+	[CGF_OP_CREATE] = "create",
 };
 
 const char *cgf_report_op_name(enum cgf_op op)
@@ -60,5 +61,6 @@ void cgf_report_denial(const struct cgf_report *report)
 		  report->enforced ? "denied" : "would-deny", cgf_op_names[report->op],
 		  report->attachment->cgroup_id, READ_ONCE(report->attachment->slot)->name,
 		  report->rule_id, report->requested, report->denied,
-		  report->object ? (int)strlen(report->object) : 0, report->object ?: "", task_pid_nr(current), current->comm);
+		  report->object ? (int)strlen(report->object) : 0, report->object ?: "",
+		  task_pid_nr(current), current->comm);
 }

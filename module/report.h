@@ -34,6 +34,7 @@ enum cgf_op {
 	CGF_OP_DEVICE_OPEN,
 	CGF_OP_DEVICE_MKNOD,
 	CGF_OP_DEVICE_MOUNT,
+	CGF_OP_CREATE,
 };
 
 struct cgf_report {

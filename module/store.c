@@ -25,7 +25,7 @@
  * an unload.
  */
 static struct {
-	struct mutex lock;
+	struct mutex lock;	/* serialises writers; hooks never take it */
 	struct list_head profiles;
 	struct list_head attachments;
 	u32 nr_profiles;
@@ -223,7 +223,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 
 	slot = cgf_slot_find(name);
 	if (slot) {
-		old = rcu_replace_pointer(slot->compiled, compiled, lockdep_is_held(&cgf_store.lock));
+		old = rcu_replace_pointer(slot->compiled, compiled,
+					  lockdep_is_held(&cgf_store.lock));
 		WRITE_ONCE(slot->mode, mode);
 		slot->generation++;
 		cgf_store.generation++;
@@ -232,7 +233,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 	}
 
 	if (cgf_store.nr_profiles >= CGFENCE_MAX_PROFILES) {
-		NL_SET_ERR_MSG(extack, "cgfence: too many profiles loaded (limit 1024); unload one first");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: too many profiles loaded (limit 1024); unload one first");
 		err = -E2BIG;
 		goto out;
 	}
@@ -271,7 +273,8 @@ int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extac
 		goto out;
 	}
 	if (slot->nr_attachments && !force) {
-		NL_SET_ERR_MSG(extack, "cgfence: profile is attached to containers; detach them or force");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: profile is attached to containers; detach them or force");
 		err = -EBUSY;
 		goto out;
 	}
@@ -326,7 +329,8 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	 * cgroup holding the caller, would lock the administrator out until reboot.
 	 */
 	if (!cgroup_parent(cgrp)) {
-		NL_SET_ERR_MSG(extack, "cgfence: the root cgroup cannot be attached (it holds the host)");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: the root cgroup cannot be attached (it holds the host)");
 		cgroup_put(cgrp);
 		return -EINVAL;
 	}
@@ -334,7 +338,8 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	err = cgroup_is_descendant(task_dfl_cgroup(current), cgrp) ? -EBUSY : 0;
 	rcu_read_unlock();
 	if (err) {
-		NL_SET_ERR_MSG(extack, "cgfence: that cgroup holds the caller, which would confine it");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: that cgroup holds the caller, which would confine it");
 		cgroup_put(cgrp);
 		return err;
 	}
@@ -362,7 +367,8 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	}
 
 	if (cgf_store.nr_attachments >= CGFENCE_MAX_ATTACHMENTS) {
-		NL_SET_ERR_MSG(extack, "cgfence: too many attachments (limit 10000); detach one first");
+		NL_SET_ERR_MSG(extack,
+			       "cgfence: too many attachments (limit 10000); detach one first");
 		err = -E2BIG;
 		goto out;
 	}

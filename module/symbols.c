@@ -23,7 +23,8 @@ int cgf_symbols_init(void)
 
 	err = register_kprobe(&probe);
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "cannot find kallsyms_lookup_name through a kprobe: %d\n", err);
+		pr_err(CGF_LOG_PREFIX "cannot find kallsyms_lookup_name through a kprobe: %d\n",
+		       err);
 		return err;
 	}
 	lookup = (cgf_kallsyms_lookup_name_t)probe.addr;

@@ -18,7 +18,7 @@
 enum cgfence_cmd {
 	CGFENCE_CMD_UNSPEC,
 	CGFENCE_CMD_STATUS,		/* reply: CGFENCE_A_STATUS_* */
-	CGFENCE_CMD_PROFILE_BEGIN,	/* PROFILE_NAME, PROFILE_MODE, PROFILE_FILE_DEFAULT, PROFILE_RULE_COUNT */
+	CGFENCE_CMD_PROFILE_BEGIN,	/* PROFILE_NAME, _MODE, _FILE_DEFAULT, _RULE_COUNT */
 	CGFENCE_CMD_PROFILE_ADD,	/* RULES: nested list of RULE */
 	CGFENCE_CMD_PROFILE_COMMIT,	/* create or replace atomically */
 	CGFENCE_CMD_PROFILE_ABORT,
@@ -32,6 +32,7 @@ enum cgfence_cmd {
 	CGFENCE_CMD_DENIAL,		/* dump (DENIAL_SEQ: from), and multicast: one record */
 	__CGFENCE_CMD_MAX,
 };
+
 #define CGFENCE_CMD_MAX (__CGFENCE_CMD_MAX - 1)
 
 /* How the hooks reach the kernel's security_* calls. */
@@ -170,9 +171,10 @@ enum cgfence_attr {
 	CGFENCE_A_DENIAL_PID,			/* u32, in the initial pid namespace */
 	CGFENCE_A_DENIAL_COMM,			/* string */
 	CGFENCE_A_DENIAL_VERDICT,		/* u8, enum cgfence_verdict */
-	CGFENCE_A_DENIAL_LOST,			/* u32: this container's records dropped just before */
+	CGFENCE_A_DENIAL_LOST,			/* u32: records of this container dropped before */
 	__CGFENCE_A_MAX,
 };
+
 #define CGFENCE_A_MAX (__CGFENCE_A_MAX - 1)
 
 /* Inside CGFENCE_A_RULES every entry has type CGFENCE_RULE_A_RULE. */
@@ -196,6 +198,7 @@ enum cgfence_rule_attr {
 	CGFENCE_RULE_A_DEV_ACCESS,		/* u8, CGFENCE_DEV_READ|WRITE|MKNOD */
 	__CGFENCE_RULE_A_MAX,
 };
+
 #define CGFENCE_RULE_A_MAX (__CGFENCE_RULE_A_MAX - 1)
 
 #endif /* _UAPI_CGFENCE_H */
