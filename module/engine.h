@@ -77,6 +77,11 @@ void cgf_profile_free(struct cgf_profile *profile);
 u8 cgf_profile_mode(const struct cgf_profile *profile);
 u32 cgf_profile_nr_rules(const struct cgf_profile *profile);
 u8 cgf_profile_file_default(const struct cgf_profile *profile);
+/*
+ * Device rule @index of the profile as compiled (sorted by number), for listing a
+ * container's effective device rules. Return: 0, or -ENOENT past the last one.
+ */
+int cgf_profile_device_rule(const struct cgf_profile *profile, u32 index, struct cgf_rule *rule);
 /* Bytes the compiled profile occupies, for limits and status. */
 size_t cgf_profile_size(const struct cgf_profile *profile);
 

@@ -169,3 +169,21 @@ void cgf_device_check(const struct cgf_profile *profile, u8 type, u32 major, u32
 	verdict->denied = access & (scan.refused | ~scan.granted);
 	verdict->rule_id = scan.deny_id;
 }
+
+int cgf_profile_device_rule(const struct cgf_profile *profile, u32 index, struct cgf_rule *rule)
+{
+	const struct cgf_device_rule *dr;
+
+	if (index >= profile->device.nr_rules)
+		return -ENOENT;
+	dr = &profile->device.rules[index];
+	memset(rule, 0, sizeof(*rule));
+	rule->id = dr->id;
+	rule->kind = CGFENCE_RULE_DEVICE;
+	rule->effect = dr->effect;
+	rule->device.type = dr->type;
+	rule->device.access = dr->access;
+	rule->device.major = dr->major;
+	rule->device.minor = dr->minor;
+	return 0;
+}

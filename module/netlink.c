@@ -700,12 +700,48 @@ struct cgf_reply_ctx {
 	bool found;
 };
 
+/*
+ * cgroup v2 has no way to list the device rules it enforces; a profile's reply lists
+ * its own, as compiled, up to what one reply holds (then a truncation flag).
+ */
+static int cgf_put_device_rules(struct sk_buff *msg, const struct cgf_profile *profile)
+{
+	struct nlattr *rules, *one;
+	struct cgf_rule rule;
+	u32 i;
+
+	rules = nla_nest_start(msg, CGFENCE_A_DEVICE_RULES);
+	if (!rules)
+		return -EMSGSIZE;
+	for (i = 0; !cgf_profile_device_rule(profile, i, &rule); i++) {
+		one = nla_nest_start(msg, CGFENCE_RULE_A_RULE);
+		if (!one ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_ID, rule.id) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_KIND, rule.kind) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_EFFECT, rule.effect) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_DEV_TYPE, rule.device.type) ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_DEV_MAJOR, rule.device.major) ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_DEV_MINOR, rule.device.minor) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_DEV_ACCESS, rule.device.access)) {
+			if (one)
+				nla_nest_cancel(msg, one);
+			nla_nest_end(msg, rules);
+			return nla_put_flag(msg, CGFENCE_A_DEVICE_RULES_TRUNCATED);
+		}
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, rules);
+	return 0;
+}
+
 static int cgf_reply_profile(const struct cgf_profile_info *profile, void *arg)
 {
 	struct cgf_reply_ctx *ctx = arg;
 
 	ctx->found = true;
-	return cgf_put_profile(ctx->msg, profile) ?: 1;	/* one is all we want */
+	/* One is all we want. */
+	return cgf_put_profile(ctx->msg, profile) ?:
+	       cgf_put_device_rules(ctx->msg, profile->compiled) ?: 1;
 }
 
 static int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
@@ -720,7 +756,8 @@ static int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 	err = cgf_nl_get_name(info, &name);
 	if (err)
 		return err;
-	ctx.msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	/* Room for a few thousand device rules; beyond that the reply says it is cut. */
+	ctx.msg = nlmsg_new(SZ_64K, GFP_KERNEL);
 	if (!ctx.msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(ctx.msg, info, &cgf_genl_family, 0, CGFENCE_CMD_PROFILE_GET);

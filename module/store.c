@@ -488,6 +488,7 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 		info.file_default =
 			cgf_profile_file_default(rcu_dereference_protected(slot->compiled, 1));
 		info.nr_attachments = slot->nr_attachments;
+		info.compiled = rcu_dereference_protected(slot->compiled, 1);
 		if (fill(&info, arg))
 			break;
 		(*index)++;

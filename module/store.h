@@ -81,6 +81,7 @@ struct cgf_profile_info {
 	u64 generation;
 	u32 nr_rules;
 	u32 nr_attachments;
+	const struct cgf_profile *compiled;	/* valid during the fill call only */
 };
 
 struct cgf_attachment_info {

@@ -231,6 +231,22 @@ void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
 		cgf_plain_string(f, a->path);
 		fprintf(f, " (id %llu)\n", (unsigned long long)a->cgroup_id);
 	}
+	/* cgroup v2 cannot list the device rules it enforces: the module can. */
+	for (i = 0; i < profile->nr_devices; i++) {
+		char text[128];
+
+		cgf_policy_format_rule(text, sizeof(text), &profile->devices[i]);
+		key(f, "device");
+		fprintf(f, "%s  # rule %u\n", text, profile->devices[i].id);
+	}
+	if (!profile->nr_devices) {
+		key(f, "device");
+		fputs("none: every device is denied\n", f);
+	}
+	if (profile->devices_truncated) {
+		key(f, "device");
+		fputs("... more than one reply holds\n", f);
+	}
 }
 
 void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
@@ -251,7 +267,16 @@ void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
 		fprintf(f, ",\"cgroup_id\":%llu}", (unsigned long long)a->cgroup_id);
 		first = false;
 	}
-	fputs("]}\n", f);
+	fputs("],\"devices\":[", f);
+	for (i = 0; i < profile->nr_devices; i++) {
+		char text[128];
+
+		cgf_policy_format_rule(text, sizeof(text), &profile->devices[i]);
+		fprintf(f, "%s{\"rule\":%u,\"text\":", i ? "," : "", profile->devices[i].id);
+		cgf_json_string(f, text);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"devices_truncated\":%s}\n", profile->devices_truncated ? "true" : "false");
 }
 
 /* Room doubles whenever the count reaches a power of two; NULL when memory ran out. */
@@ -391,13 +416,62 @@ struct show_reply {
 	int replies;
 };
 
+static const struct nla_policy device_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
+	[CGFENCE_RULE_A_ID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_EFFECT] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_DEV_TYPE] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_DEV_MAJOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_MINOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_ACCESS] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+};
+
+int cgf_device_rules_parse(struct nlattr *nest, struct cgf_profile_row *row)
+{
+	struct nlattr *tb[CGFENCE_RULE_A_MAX + 1];
+	struct cgf_policy_rule *r;
+	struct nlattr *one;
+	int rem;
+
+	nla_for_each_nested(one, nest, rem) {
+		if (nla_parse_nested(tb, CGFENCE_RULE_A_MAX, one,
+				     (struct nla_policy *)device_rule_policy) < 0 ||
+		    !tb[CGFENCE_RULE_A_ID] || !tb[CGFENCE_RULE_A_EFFECT] ||
+		    !tb[CGFENCE_RULE_A_DEV_TYPE] || !tb[CGFENCE_RULE_A_DEV_MAJOR] ||
+		    !tb[CGFENCE_RULE_A_DEV_MINOR] || !tb[CGFENCE_RULE_A_DEV_ACCESS])
+			return -EBADMSG;
+		r = grow(row->devices, row->nr_devices, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		row->devices = r;
+		r = &row->devices[row->nr_devices++];
+		memset(r, 0, sizeof(*r));
+		r->id = nla_get_u32(tb[CGFENCE_RULE_A_ID]);
+		r->kind = CGFENCE_RULE_DEVICE;
+		r->effect = nla_get_u8(tb[CGFENCE_RULE_A_EFFECT]);
+		r->dev_type = nla_get_u8(tb[CGFENCE_RULE_A_DEV_TYPE]);
+		r->dev_major = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MAJOR]);
+		r->dev_minor = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MINOR]);
+		r->dev_access = nla_get_u8(tb[CGFENCE_RULE_A_DEV_ACCESS]);
+	}
+	return 0;
+}
+
 static int show_handler(struct nl_msg *msg, void *arg)
 {
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
 	struct show_reply *r = arg;
+	int err;
 
 	if (r->replies++)
 		return -EPROTO;
-	return cgf_profile_row_parse(nlmsg_hdr(msg), &r->row);
+	err = cgf_profile_row_parse(nlmsg_hdr(msg), &r->row);
+	if (err)
+		return err;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CGFENCE_A_MAX, NULL) < 0)
+		return -EBADMSG;
+	r->row.devices_truncated = tb[CGFENCE_A_DEVICE_RULES_TRUNCATED];
+	return tb[CGFENCE_A_DEVICE_RULES] ?
+	       cgf_device_rules_parse(tb[CGFENCE_A_DEVICE_RULES], &r->row) : 0;
 }
 
 int cgf_cmd_show(const struct cgf_inv *inv)
@@ -442,5 +516,6 @@ int cgf_cmd_show(const struct cgf_inv *inv)
 			cgf_show_render_plain(stdout, &reply.row, &l);
 	}
 	cgf_listing_free(&l);
+	free(reply.row.devices);
 	return rc;
 }

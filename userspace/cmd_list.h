@@ -10,6 +10,8 @@
 
 #include <netlink/netlink.h>
 
+#include "policy.h"
+
 #include "cgfence.h"
 
 struct cgf_profile_row {
@@ -18,7 +20,14 @@ struct cgf_profile_row {
 	uint32_t rules;
 	uint32_t attachments;
 	uint64_t generation;
+	/* Only in the reply to one profile: its device rules as the module compiled them. */
+	struct cgf_policy_rule *devices;
+	size_t nr_devices;
+	bool devices_truncated;
 };
+
+/* Reads CGFENCE_A_DEVICE_RULES into @row; frees nothing it did not allocate. */
+int cgf_device_rules_parse(struct nlattr *nest, struct cgf_profile_row *row);
 
 struct cgf_attach_row {
 	uint64_t cgroup_id;

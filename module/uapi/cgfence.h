@@ -23,7 +23,7 @@ enum cgfence_cmd {
 	CGFENCE_CMD_PROFILE_COMMIT,	/* create or replace atomically */
 	CGFENCE_CMD_PROFILE_ABORT,
 	CGFENCE_CMD_PROFILE_REMOVE,	/* PROFILE_NAME, FORCE */
-	CGFENCE_CMD_PROFILE_GET,	/* PROFILE_NAME, or dump all */
+	CGFENCE_CMD_PROFILE_GET,	/* PROFILE_NAME (reply adds DEVICE_RULES), or dump all */
 	CGFENCE_CMD_PROFILE_MODE,	/* PROFILE_NAME, PROFILE_MODE */
 	CGFENCE_CMD_ATTACH,		/* CGROUP_ID, PROFILE_NAME */
 	CGFENCE_CMD_DETACH,		/* CGROUP_ID */
@@ -172,6 +172,8 @@ enum cgfence_attr {
 	CGFENCE_A_DENIAL_COMM,			/* string */
 	CGFENCE_A_DENIAL_VERDICT,		/* u8, enum cgfence_verdict */
 	CGFENCE_A_DENIAL_LOST,			/* u32: records of this container dropped before */
+	CGFENCE_A_DEVICE_RULES,			/* nested like RULES: a profile's device rules */
+	CGFENCE_A_DEVICE_RULES_TRUNCATED,	/* flag: more than fit one reply */
 	__CGFENCE_A_MAX,
 };
 

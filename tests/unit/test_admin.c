@@ -360,9 +360,16 @@ static void show_json(FILE *f, const struct cgf_listing *l)
 
 static void test_render(void)
 {
+	struct cgf_policy_rule devices[] = {
+		{ .id = 7, .kind = CGFENCE_RULE_DEVICE, .effect = CGFENCE_EFFECT_ALLOW,
+		  .dev_type = CGFENCE_DEV_CHAR, .dev_major = 136, .dev_minor = CGFENCE_DEV_ANY,
+		  .dev_access = CGFENCE_DEV_READ | CGFENCE_DEV_WRITE },
+	};
 	struct cgf_profile_row profiles[] = {
-		{ "docker-default", CGFENCE_MODE_ENFORCE, 54, 2, 1 },
-		{ "web", CGFENCE_MODE_COMPLAIN, 3, 0, 12 },
+		{ .name = "docker-default", .mode = CGFENCE_MODE_ENFORCE, .rules = 54,
+		  .attachments = 2, .generation = 1, .devices = devices, .nr_devices = 1 },
+		{ .name = "web", .mode = CGFENCE_MODE_COMPLAIN, .rules = 3, .attachments = 0,
+		  .generation = 12 },
 	};
 	struct cgf_attach_row attachments[] = {
 		{ 1234, "/web", "docker-default" },
@@ -407,18 +414,20 @@ static void test_render(void)
 		   "generation:          1\n"
 		   "attachments:         2\n"
 		   "cgroup:              /web (id 1234)\n"
-		   "cgroup:              /system.slice/a\\x0ab.scope (id 99)\n",
-		   "render: show, plain");
+		   "cgroup:              /system.slice/a\\x0ab.scope (id 99)\n"
+		   "device:              allow c 136:* rw;  # rule 7\n",
+		   "render: show, plain, with the device rules");
 	free(text);
 	text = render(show_json, &l);
 	tap_is_str(text,
 		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1,"
-		   "\"cgroups\":[{\"cgroup\":\"/web\",\"cgroup_id\":1234},{\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99}]}\n",
-		   "render: show, JSON");
+		   "\"cgroups\":[{\"cgroup\":\"/web\",\"cgroup_id\":1234},{\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99}],"
+		   "\"devices\":[{\"rule\":7,\"text\":\"allow c 136:* rw;\"}],\"devices_truncated\":false}\n",
+		   "render: show, JSON, with the device rules");
 	free(text);
 	profiles[0].mode = 7;
 	text = render(show_json, &empty);
-	tap_ok(strstr(text, "\"mode\":\"unknown(7)\"") && strstr(text, "\"cgroups\":[]}\n"),
+	tap_ok(strstr(text, "\"mode\":\"unknown(7)\"") && strstr(text, "\"cgroups\":[],"),
 	       "render: show, JSON, unknown mode and no cgroups");
 	free(text);
 }
