@@ -49,6 +49,7 @@ int cgf_hook_sb_umount(struct vfsmount *mnt, int flags);
 int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path);
 int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path);
 int cgf_hook_sb_kern_mount(struct super_block *sb);
+int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
 int cgf_hook_delete_module(const char __user *name);
 /* Calls of the new mount API that no hook can judge rule by rule (enum cgf_op). */
 int cgf_hook_new_mount_api(int op);

@@ -162,6 +162,13 @@ int cgf_hook_sb_kern_mount(struct super_block *sb)
 	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev, access, -EPERM);
 }
 
+/* A remount to read-write writes to the device: both accesses again. */
+int cgf_hook_sb_kern_mount_rw(struct super_block *sb)
+{
+	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev,
+				CGFENCE_DEV_READ | CGFENCE_DEV_WRITE, -EPERM);
+}
+
 static int cgf_judge_device_open(struct file *file)
 {
 	struct inode *inode = file_inode(file);

@@ -72,6 +72,7 @@ out:
 	return err;
 }
 
+/* The options mount(2) asks for, with the atime default path_mount() applies. */
 static u32 cgf_mount_opts(unsigned long flags)
 {
 	static const struct {
@@ -94,6 +95,11 @@ static u32 cgf_mount_opts(unsigned long flags)
 	for (i = 0; i < ARRAY_SIZE(map); i++)
 		if (flags & map[i].ms)
 			opts |= map[i].opt;
+	/* Without noatime or strictatime a new mount is relatime; strictatime wins over both. */
+	if (!(flags & (MS_NOATIME | MS_STRICTATIME)))
+		opts |= CGFENCE_MOPT_RELATIME;
+	if (flags & MS_STRICTATIME)
+		opts &= ~(CGFENCE_MOPT_RELATIME | CGFENCE_MOPT_NOATIME);
 	return opts;
 }
 
@@ -114,11 +120,16 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 {
 	struct cgf_mount_hook_request req = { .op = CGF_OP_MOUNT, .target = path };
 	struct cgf_mount_request *m = &req.engine;
+	int err;
 
-	m->opts = cgf_mount_opts(flags);
 	if (flags & MS_REMOUNT) {
 		m->op = CGFENCE_MOUNT_REMOUNT;
+		m->opts = cgf_mount_opts(flags);
 	} else if (flags & MS_BIND) {
+		/*
+		 * A bind takes the source mount's options, which are as unknown here as the
+		 * source: it carries none, so no rule requiring an option allows it.
+		 */
 		m->op = flags & MS_REC ? CGFENCE_MOUNT_RBIND : CGFENCE_MOUNT_BIND;
 		m->source_unknown = true;
 	} else if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)) {
@@ -127,6 +138,7 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 		m->op = CGFENCE_MOUNT_MOVE;
 		m->source_unknown = true;
 	} else {
+		m->opts = cgf_mount_opts(flags);
 		m->op = CGFENCE_MOUNT_NEW;
 		cgf_set_string(&m->fstype, &m->fstype_len, type);
 		if (dev_name && dev_name[0] == '/')
@@ -134,7 +146,15 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 		else
 			cgf_set_string(&m->source, &m->source_len, dev_name);
 	}
-	return cgf_judge_mount(&req);
+	err = cgf_judge_mount(&req);
+	/*
+	 * A read-write remount of a filesystem on a block device writes to the device:
+	 * judged again by its number, as the first mount was.
+	 */
+	if (!err && m->op == CGFENCE_MOUNT_REMOUNT && !(flags & (MS_BIND | MS_RDONLY)) &&
+	    path->mnt->mnt_sb->s_bdev)
+		err = cgf_hook_sb_kern_mount_rw(path->mnt->mnt_sb);
+	return err;
 }
 
 int cgf_hook_sb_umount(struct vfsmount *mnt, int flags)
@@ -160,12 +180,17 @@ int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_pa
 	return cgf_judge_mount(&req);
 }
 
+/* The options a detached mount really has, as mount(2) would have set them. */
 static u32 cgf_mnt_opts(const struct vfsmount *mnt)
 {
 	u32 opts = 0;
 
-	if (mnt->mnt_flags & MNT_READONLY)
+	if ((mnt->mnt_flags & MNT_READONLY) || sb_rdonly(mnt->mnt_sb))
 		opts |= CGFENCE_MOPT_RO;
+	if (mnt->mnt_sb->s_flags & SB_SYNCHRONOUS)
+		opts |= CGFENCE_MOPT_SYNC;
+	if (!(mnt->mnt_flags & (MNT_NOATIME | MNT_RELATIME)))
+		opts |= CGFENCE_MOPT_STRICTATIME;
 	if (mnt->mnt_flags & MNT_NOSUID)
 		opts |= CGFENCE_MOPT_NOSUID;
 	if (mnt->mnt_flags & MNT_NODEV)
@@ -182,10 +207,11 @@ static u32 cgf_mnt_opts(const struct vfsmount *mnt)
 }
 
 /*
- * move_mount(2). A source the task's root cannot reach is a detached tree: with
+ * move_mount(2). A source in no mount namespace is a detached tree: with
  * open_tree(OPEN_TREE_CLONE) refused to confined tasks, that is a filesystem fsmount()
- * made, so attaching it is judged as a new mount of its type with the options it has.
- * A reachable source is a move.
+ * made (or one the host handed in), so attaching it is judged as a new mount of its
+ * type with the options it has. A source mounted in a namespace is a move; one the
+ * task's root cannot reach is named "unreachable:", which no path pattern matches.
  */
 int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path)
 {
@@ -200,7 +226,7 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 	if (!static_branch_unlikely(&cgf_confinement_active))
 		return 0;
 	cgf_current_root(&root);
-	if (!path_is_under(from_path, &root)) {
+	if (!path_is_under(from_path, &root) && cgf_path_detached(from_path)) {
 		req.source = NULL;
 		req.engine.op = CGFENCE_MOUNT_NEW;
 		req.engine.opts = cgf_mnt_opts(from_path->mnt);

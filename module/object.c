@@ -118,3 +118,14 @@ int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_obj
 	object->len = buf + size - 1 - name;
 	return 0;
 }
+
+/*
+ * True when @path is on a tree no mount namespace holds (fsmount(), open_tree() clones):
+ * d_absolute_path() refuses exactly those. Hooks only; uses the first object buffer.
+ */
+bool cgf_path_detached(const struct path *path)
+{
+	char *name = cgf_d_absolute_path(path, cgf_object_buffer(0), PATH_MAX);
+
+	return IS_ERR(name) && PTR_ERR(name) == -EINVAL;
+}

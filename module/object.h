@@ -22,6 +22,8 @@ void cgf_object_exit(void);
 /* The task's root directory, read consistently without taking a reference. */
 void cgf_current_root(struct path *root);
 
+bool cgf_path_detached(const struct path *path);
+
 int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_object *object);
 
 #endif /* _CGFENCE_OBJECT_H */

@@ -427,12 +427,10 @@ static void sb_mount(struct sbuf *sb, const struct cgf_policy_rule *r)
 		sb_puts(sb, r->fstype ? r->fstype : "*");
 	}
 	if (r->mount_ops & (CGFENCE_MOUNT_NEW | CGF_MOUNT_OPS_PAIR)) {
+		/* No source: any source, written by leaving it out. */
 		if (r->source) {
 			sb_putc(sb, ' ');
 			sb_pattern(sb, r->source);
-		} else if (r->mount_ops & CGF_MOUNT_OPS_PAIR) {
-			/* Not something the parser makes: the nearest text that parses. */
-			sb_puts(sb, " /**");
 		}
 		sb_puts(sb, " ->");
 	}

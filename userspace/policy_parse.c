@@ -679,11 +679,20 @@ static int parse_mount_rule(struct parser *p, struct cgf_policy_rule *r)
 			return p_error(p, t->line, t->col,
 				       "the source of '%s' is a path pattern, starting with '/' (a new mount is written 'mount FSTYPE SOURCE -> TARGET')",
 				       op);
-		snprintf(what, sizeof(what), "a source path pattern ('%s' takes SOURCE -> TARGET)",
+		snprintf(what, sizeof(what), "a source path pattern ('%s' takes [SOURCE] -> TARGET)",
 			 op);
-		if (parse_pattern(p, what, false, &r->source) ||
-		    expect_arrow(p, "the mount source"))
+		/*
+		 * The source may be left out: any source. mount(2) hands the module its bind
+		 * and move sources as strings it cannot resolve, so only such a rule can allow
+		 * them (docs/semantics.md).
+		 */
+		if (is_word(t, "->")) {
+			if (next(p))
+				return -1;
+		} else if (parse_pattern(p, what, false, &r->source) ||
+			   expect_arrow(p, "the mount source")) {
 			return -1;
+		}
 	}
 	if (parse_pattern(p, "a target path pattern", false, &r->target))
 		return -1;

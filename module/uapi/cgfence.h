@@ -104,7 +104,7 @@ enum cgfence_rule_kind {
 #define CGFENCE_MOUNT_NEW	(1U << 0)	/* a new filesystem instance */
 #define CGFENCE_MOUNT_BIND	(1U << 1)
 #define CGFENCE_MOUNT_RBIND	(1U << 2)
-#define CGFENCE_MOUNT_REMOUNT	(1U << 3)	/* including reconfigure through fspick */
+#define CGFENCE_MOUNT_REMOUNT	(1U << 3)	/* mount(2) MS_REMOUNT (fspick is refused) */
 #define CGFENCE_MOUNT_MOVE	(1U << 4)
 #define CGFENCE_MOUNT_PROPAGATION (1U << 5)	/* shared, slave, private, unbindable */
 #define CGFENCE_MOUNT_UMOUNT	(1U << 6)

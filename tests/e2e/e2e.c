@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -324,6 +326,60 @@ int cgf_put_file_rule(struct genl_msg *m, const struct cgf_file_rule *r)
 	return 0;
 }
 
+int cgf_put_rule(struct genl_msg *m, const struct cgf_rule_spec *r)
+{
+	__u32 len = m->nlh.nlmsg_len;
+	size_t nest;
+	int err;
+
+	nest = genl_nest_start(m, CGFENCE_RULE_A_RULE);
+	if (!nest)
+		return -EMSGSIZE;
+	err = genl_put_u32(m, CGFENCE_RULE_A_ID, r->id) ||
+	      genl_put_u8(m, CGFENCE_RULE_A_KIND, r->kind) ||
+	      genl_put_u8(m, CGFENCE_RULE_A_EFFECT, r->effect);
+	switch (r->kind) {
+	case CGFENCE_RULE_FILE:
+		err = err || genl_put_u32(m, CGFENCE_RULE_A_FILE_PERMS, r->perms) ||
+		      genl_put_str(m, CGFENCE_RULE_A_FILE_PATH, r->path);
+		break;
+	case CGFENCE_RULE_MOUNT:
+		/* An absent string attribute means "any": a NULL field is left out. */
+		err = err || genl_put_u32(m, CGFENCE_RULE_A_MOUNT_OPS, r->mount_ops) ||
+		      (r->fstype && genl_put_str(m, CGFENCE_RULE_A_MOUNT_FSTYPE, r->fstype)) ||
+		      (r->source && genl_put_str(m, CGFENCE_RULE_A_MOUNT_SOURCE, r->source)) ||
+		      (r->target && genl_put_str(m, CGFENCE_RULE_A_MOUNT_TARGET, r->target)) ||
+		      (r->require && genl_put_u32(m, CGFENCE_RULE_A_MOUNT_REQUIRE, r->require)) ||
+		      (r->forbid && genl_put_u32(m, CGFENCE_RULE_A_MOUNT_FORBID, r->forbid));
+		break;
+	case CGFENCE_RULE_DEVICE:
+		err = err || genl_put_u8(m, CGFENCE_RULE_A_DEV_TYPE, r->dev_type) ||
+		      genl_put_u32(m, CGFENCE_RULE_A_DEV_MAJOR, r->major) ||
+		      genl_put_u32(m, CGFENCE_RULE_A_DEV_MINOR, r->minor) ||
+		      genl_put_u8(m, CGFENCE_RULE_A_DEV_ACCESS, r->dev_access);
+		break;
+	}
+	if (err) {
+		m->nlh.nlmsg_len = len;
+		return -EMSGSIZE;
+	}
+	genl_nest_end(m, nest);
+	return 0;
+}
+
+/* Rule arrays of either type go through one filler: @put appends rule @i of @rules. */
+typedef int (*cgf_put_nth)(struct genl_msg *m, const void *rules, unsigned int i);
+
+static int put_nth_file(struct genl_msg *m, const void *rules, unsigned int i)
+{
+	return cgf_put_file_rule(m, (const struct cgf_file_rule *)rules + i);
+}
+
+static int put_nth_spec(struct genl_msg *m, const void *rules, unsigned int i)
+{
+	return cgf_put_rule(m, (const struct cgf_rule_spec *)rules + i);
+}
+
 int cgf_begin(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
 	      __u32 nr_rules)
 {
@@ -337,9 +393,12 @@ int cgf_begin(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default
 	return cgf_send(c, m);
 }
 
-/* Fills one ADD message from @rules; returns how many fitted (at least one, or -EMSGSIZE). */
-static int cgf_fill_add(struct cgf_conn *c, struct genl_msg *m,
-			const struct cgf_file_rule *rules, unsigned int n)
+/*
+ * Fills one ADD message from @n rules, from rule @first on; returns how many fitted (at
+ * least one, or -EMSGSIZE).
+ */
+static int cgf_fill_add(struct cgf_conn *c, struct genl_msg *m, cgf_put_nth put,
+			const void *rules, unsigned int first, unsigned int n)
 {
 	unsigned int i;
 	size_t nest;
@@ -349,7 +408,7 @@ static int cgf_fill_add(struct cgf_conn *c, struct genl_msg *m,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++)
-		if (cgf_put_file_rule(m, &rules[i]))
+		if (put(m, rules, first + i))
 			break;
 	if (!i && n)
 		return -EMSGSIZE;
@@ -359,7 +418,7 @@ static int cgf_fill_add(struct cgf_conn *c, struct genl_msg *m,
 
 int cgf_add(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n)
 {
-	int fitted = cgf_fill_add(c, &cgf_big_msg, rules, n);
+	int fitted = cgf_fill_add(c, &cgf_big_msg, put_nth_file, rules, 0, n);
 
 	if (fitted < 0)
 		return fitted;
@@ -370,14 +429,14 @@ int cgf_add(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int 
 	return cgf_send(c, &cgf_big_msg);
 }
 
-int cgf_add_chunked(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n,
-		    unsigned int *nr_msgs)
+static int cgf_add_chunked_any(struct cgf_conn *c, cgf_put_nth put, const void *rules,
+			       unsigned int n, unsigned int *nr_msgs)
 {
 	unsigned int done = 0, msgs = 0;
 	int fitted, err;
 
 	while (done < n) {
-		fitted = cgf_fill_add(c, &cgf_big_msg, rules + done, n - done);
+		fitted = cgf_fill_add(c, &cgf_big_msg, put, rules, done, n - done);
 		if (fitted < 0)
 			return fitted;
 		err = cgf_send(c, &cgf_big_msg);
@@ -392,6 +451,12 @@ int cgf_add_chunked(struct cgf_conn *c, const struct cgf_file_rule *rules, unsig
 	if (nr_msgs)
 		*nr_msgs = msgs;
 	return 0;
+}
+
+int cgf_add_chunked(struct cgf_conn *c, const struct cgf_file_rule *rules, unsigned int n,
+		    unsigned int *nr_msgs)
+{
+	return cgf_add_chunked_any(c, put_nth_file, rules, n, nr_msgs);
 }
 
 int cgf_commit(struct cgf_conn *c)
@@ -410,8 +475,9 @@ int cgf_abort(struct cgf_conn *c)
 	return cgf_send(c, &m);
 }
 
-int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
-		     const struct cgf_file_rule *rules, unsigned int n)
+static int cgf_profile_load_any(struct cgf_conn *c, const char *name, __u8 mode,
+				__u8 file_default, cgf_put_nth put, const void *rules,
+				unsigned int n)
 {
 	int err;
 
@@ -421,7 +487,7 @@ int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_
 		return err;
 	}
 	if (n) {
-		err = cgf_add_chunked(c, rules, n, NULL);
+		err = cgf_add_chunked_any(c, put, rules, n, NULL);
 		if (err) {
 			cgf_abort(c);
 			return err;
@@ -431,6 +497,18 @@ int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_
 	if (err)
 		tap_diag("PROFILE_COMMIT %s: %s (%s)", name, errname(err), c->extack);
 	return err;
+}
+
+int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+		     const struct cgf_file_rule *rules, unsigned int n)
+{
+	return cgf_profile_load_any(c, name, mode, file_default, put_nth_file, rules, n);
+}
+
+int cgf_profile_load_spec(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+			  const struct cgf_rule_spec *rules, unsigned int n)
+{
+	return cgf_profile_load_any(c, name, mode, file_default, put_nth_spec, rules, n);
 }
 
 int cgf_profile_remove(struct cgf_conn *c, const char *name, bool force)
@@ -742,8 +820,8 @@ int cgroup_move(const char *dir, pid_t pid)
 	return write_file(procs, pidstr);
 }
 
-int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
-	     __u8 file_default, const struct cgf_file_rule *rules, unsigned int n)
+static int box_make_any(struct box *b, const char *sub, const char *profile, __u8 mode,
+			__u8 file_default, cgf_put_nth put, const void *rules, unsigned int n)
 {
 	char self[200];
 	struct cgf_conn c;
@@ -763,7 +841,7 @@ int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
 		return -1;
 	if (cgf_conn_open(&c))
 		return -1;
-	err = cgf_profile_load(&c, profile, mode, file_default, rules, n);
+	err = cgf_profile_load_any(&c, profile, mode, file_default, put, rules, n);
 	if (!err) {
 		b->loaded = true;
 		err = cgf_attach(&c, b->id, profile);
@@ -775,6 +853,18 @@ int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
 	}
 	cgf_conn_close(&c);
 	return err ? -1 : 0;
+}
+
+int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
+	     __u8 file_default, const struct cgf_file_rule *rules, unsigned int n)
+{
+	return box_make_any(b, sub, profile, mode, file_default, put_nth_file, rules, n);
+}
+
+int box_make_spec(struct box *b, const char *sub, const char *profile, __u8 mode,
+		  __u8 file_default, const struct cgf_rule_spec *rules, unsigned int n)
+{
+	return box_make_any(b, sub, profile, mode, file_default, put_nth_spec, rules, n);
 }
 
 void box_drop(struct box *b)
@@ -958,4 +1048,296 @@ int klog_find(const char *mark, char *line, size_t size, ...)
 		}
 	}
 	return 0;
+}
+
+int mkdir_p(const char *path)
+{
+	char tmp[512], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return tap_fail("mkdir %s: %s", tmp, errname(-errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return tap_fail("mkdir %s: %s", tmp, errname(-errno));
+	return 0;
+}
+
+int make_file(const char *path, const char *content, mode_t mode)
+{
+	ssize_t len = strlen(content);
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return tap_fail("create %s: %s", path, errname(-errno));
+	if (write(fd, content, len) != len) {
+		close(fd);
+		return tap_fail("write %s: %s", path, errname(-errno));
+	}
+	close(fd);
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP ? rmdir(path) : unlink(path))
+		tap_diag("cleanup: remove %s: %s", path, errname(-errno));
+	return 0;
+}
+
+void remove_tree(const char *path)
+{
+	struct stat st;
+
+	/* FTW_MOUNT: a mount left behind must show as a failed rmdir, not lose its files. */
+	if (lstat(path, &st) == 0)
+		nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+struct confined_call {
+	const char *dir;
+	int (*pre)(void *arg);
+	int (*fn)(void *arg);
+	void *arg;
+};
+
+static int confined_pre(void *p)
+{
+	const struct confined_call *c = p;
+
+	return c->pre ? c->pre(c->arg) : 0;
+}
+
+static int confined_fn(void *p)
+{
+	const struct confined_call *c = p;
+	const __u64 need = 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_MKNOD | 1ULL << CAP_DAC_OVERRIDE |
+			   1ULL << CAP_SYS_RAWIO;
+	__u64 eff, perm;
+
+	/* Where it runs, the parent saw to (its move succeeded): /proc may be out of reach. */
+	if (caps_get(&eff, &perm) || (eff & need) != need)
+		return tap_fail("the confined task lacks a capability: effective %#llx",
+				(unsigned long long)eff);
+	return c->fn(c->arg);
+}
+
+int run_confined(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg)
+{
+	char dir[320];
+	struct confined_call c = { dir, pre, fn, arg };
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s/task", b->dir);
+	if (mkdir(dir, 0755))
+		return tap_fail("mkdir %s: %s", dir, errname(-errno));
+	ret = run_in_cgroup(dir, confined_pre, confined_fn, &c);
+	if (rmdir(dir))
+		ret = tap_fail("rmdir %s: %s", dir, errname(-errno));
+	return ret;
+}
+
+char *mountinfo_read(void)
+{
+	size_t size = 0, cap = 16384;
+	char *buf = malloc(cap), *bigger;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !buf) {
+		tap_diag("read /proc/self/mountinfo: %s", errname(fd < 0 ? -errno : -ENOMEM));
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, buf + size, cap - size - 1)) > 0) {
+		size += n;
+		if (cap - size > 1)
+			continue;
+		bigger = realloc(buf, cap * 2);
+		if (!bigger)
+			break;
+		buf = bigger;
+		cap *= 2;
+	}
+	close(fd);
+	buf[size] = '\0';
+	return buf;
+}
+
+/* One mountinfo line: its id, mount point and filesystem type, NUL-terminated. */
+struct mi_entry {
+	unsigned long id;
+	char point[256];
+	char fstype[64];
+};
+
+static const char *mi_parse(const char *p, struct mi_entry *e)
+{
+	const char *end = strchrnul(p, '\n'), *sep;
+	int i;
+
+	memset(e, 0, sizeof(*e));
+	e->id = strtoul(p, NULL, 10);
+	/* Fields: id parent maj:min root point options [optional...] - fstype source super */
+	for (i = 0; i < 4 && p < end; i++)
+		p = strchrnul(p, ' ') + 1;
+	if (p < end)
+		snprintf(e->point, sizeof(e->point), "%.*s", (int)(strchrnul(p, ' ') - p), p);
+	sep = memmem(p, end - p, " - ", 3);
+	if (sep)
+		snprintf(e->fstype, sizeof(e->fstype), "%.*s",
+			 (int)(strchrnul(sep + 3, ' ') - (sep + 3)), sep + 3);
+	return *end ? end + 1 : end;
+}
+
+static bool mi_has_id(const char *text, unsigned long id)
+{
+	struct mi_entry e;
+
+	while (*text) {
+		text = mi_parse(text, &e);
+		if (e.id == id)
+			return true;
+	}
+	return false;
+}
+
+void mountinfo_added(const char *before, const char *after, char *buf, size_t size)
+{
+	struct mi_entry e;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	while (*after) {
+		after = mi_parse(after, &e);
+		if (mi_has_id(before, e.id) || len >= size)
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s:%s", len ? " " : "", e.fstype,
+				e.point);
+	}
+}
+
+int mountinfo_line(const char *mountpoint, char *line, size_t size)
+{
+	char *text = mountinfo_read();
+	const char *p, *next;
+	struct mi_entry e;
+	int found = -ENOENT;
+
+	if (!text)
+		return -EIO;
+	for (p = text; *p; p = next) {
+		next = mi_parse(p, &e);
+		if (strcmp(e.point, mountpoint))
+			continue;
+		snprintf(line, size, "%.*s", (int)(strchrnul(p, '\n') - p), p);
+		found = 0;
+	}
+	free(text);
+	return found;
+}
+
+void umount_below(const char *prefix)
+{
+	size_t len = strlen(prefix);
+	char last[256];
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		char *text = mountinfo_read();
+		const char *p;
+		struct mi_entry e;
+
+		if (!text)
+			return;
+		last[0] = '\0';
+		for (p = text; *p;) {
+			p = mi_parse(p, &e);
+			if (!strncmp(e.point, prefix, len) &&
+			    (e.point[len] == '\0' || e.point[len] == '/'))
+				snprintf(last, sizeof(last), "%s", e.point);
+		}
+		free(text);
+		if (!last[0])
+			return;
+		if (umount2(last, MNT_DETACH)) {
+			tap_diag("cleanup: umount %s: %s", last, errname(-errno));
+			return;
+		}
+	}
+}
+
+int run_tool(const char *const argv[])
+{
+	char buf[4096], *line, *nl;
+	int out[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	if (access("/bin/cgfence", X_OK))
+		return tap_fail("/bin/cgfence is not in the image (build/cgfence-static)");
+	if (pipe2(out, O_CLOEXEC))
+		return tap_fail("pipe: %s", errname(-errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return tap_fail("fork: %s", errname(-errno));
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execv("/bin/cgfence", (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(out[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(out[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return tap_fail("waitpid: %s", errname(-errno));
+	for (line = buf; *line; line = nl) {
+		nl = strchrnul(line, '\n');
+		if (*nl)
+			*nl++ = '\0';
+		tap_diag("cgfence %s: %s", argv[1], line);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
+		const char *verdict, const char *profile, __u32 rule, const char *object)
+{
+	char mark[96], line[512], want_verdict[96], want_profile[96], want_rule[32];
+	char want_object[320];
+	int tries;
+
+	snprintf(want_verdict, sizeof(want_verdict), "cgfence: %s ", verdict);
+	snprintf(want_profile, sizeof(want_profile), "profile=%s ", profile);
+	snprintf(want_rule, sizeof(want_rule), "rule=%u ", rule);
+	snprintf(want_object, sizeof(want_object), "object=\"%s\"", object);
+	for (tries = 0; tries < 30; tries++) {
+		klog_mark(mark, sizeof(mark));
+		if (run_confined(b, pre, fn, arg))
+			return -1;
+		if (klog_find(mark, line, sizeof(line), want_verdict, want_profile, want_rule,
+			      want_object, NULL) == 1) {
+			tap_diag("kernel log: %s", line);
+			return 0;
+		}
+		usleep(300000);
+	}
+	return tap_fail("no kernel log line with \"%s\" %s%s%s", want_verdict, want_profile,
+			want_rule, want_object);
 }

@@ -91,6 +91,30 @@ struct cgf_file_rule {
 /* Appends one CGFENCE_RULE_A_RULE nest to the open RULES nest of @m: 0 or -EMSGSIZE. */
 int cgf_put_file_rule(struct genl_msg *m, const struct cgf_file_rule *r);
 
+/*
+ * A rule of any kind (file, mount, device) as the protocol carries it. Only the fields
+ * of its kind are sent; a NULL mount string and a zero require/forbid are left out,
+ * which the protocol reads as "any" and "none".
+ */
+struct cgf_rule_spec {
+	__u32 id;
+	__u8 kind;		/* CGFENCE_RULE_* */
+	__u8 effect;		/* CGFENCE_EFFECT_* */
+	/* CGFENCE_RULE_FILE */
+	__u32 perms;
+	const char *path;
+	/* CGFENCE_RULE_MOUNT */
+	__u32 mount_ops;	/* CGFENCE_MOUNT_* */
+	const char *fstype, *source, *target;
+	__u32 require, forbid;	/* CGFENCE_MOPT_* */
+	/* CGFENCE_RULE_DEVICE */
+	__u8 dev_type;		/* CGFENCE_DEV_CHAR | CGFENCE_DEV_BLOCK */
+	__u8 dev_access;	/* CGFENCE_DEV_READ | _WRITE | _MKNOD */
+	__u32 major, minor;	/* or CGFENCE_DEV_ANY */
+};
+
+int cgf_put_rule(struct genl_msg *m, const struct cgf_rule_spec *r);
+
 int cgf_begin(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
 	      __u32 nr_rules);
 /* One PROFILE_ADD with all @n rules (-EMSGSIZE if they do not fit one message). */
@@ -103,6 +127,9 @@ int cgf_abort(struct cgf_conn *c);
 /* BEGIN, ADD (chunked), COMMIT; a refusal is diagnosed with its step and extack. */
 int cgf_profile_load(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
 		     const struct cgf_file_rule *rules, unsigned int n);
+/* The same for rules of any kind. */
+int cgf_profile_load_spec(struct cgf_conn *c, const char *name, __u8 mode, __u8 file_default,
+			  const struct cgf_rule_spec *rules, unsigned int n);
 int cgf_profile_remove(struct cgf_conn *c, const char *name, bool force);
 int cgf_profile_set_mode(struct cgf_conn *c, const char *name, __u8 mode);
 int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name);
@@ -165,6 +192,9 @@ struct box {
 
 int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
 	     __u8 file_default, const struct cgf_file_rule *rules, unsigned int n);
+/* box_make() with rules of any kind. */
+int box_make_spec(struct box *b, const char *sub, const char *profile, __u8 mode,
+		  __u8 file_default, const struct cgf_rule_spec *rules, unsigned int n);
 void box_drop(struct box *b);
 
 /*
@@ -185,6 +215,35 @@ void *shared_alloc(size_t size);
 /* An open(2)-like call's answer as 0 or -errno; the descriptor is closed. */
 int try_open(const char *path, int flags);
 
+/* mkdir -p; a file of @content with @mode; rm -rf (never across a mount). 0 or -1. */
+int mkdir_p(const char *path);
+int make_file(const char *path, const char *content, mode_t mode);
+void remove_tree(const char *path);
+
+/*
+ * Runs @fn confined by box @b: in a new child cgroup of the attached one (an attachment
+ * covers its whole subtree), as root with every capability, which the child checks
+ * before @fn starts, so that a refusal can only be cgfence's. @pre runs first in the
+ * child, still unconfined (to enter namespaces, to set up what only the host may).
+ */
+int run_confined(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg);
+
+/*
+ * Mount table of the caller's namespace. mountinfo_read(): the whole of
+ * /proc/self/mountinfo, malloc'ed (NULL after a diagnostic). mountinfo_added(): the
+ * mounts of @after whose id @before lacks, as "FSTYPE:MOUNTPOINT" joined by spaces in
+ * the order they were attached. mountinfo_line(): the line of the topmost mount at
+ * @mountpoint (0, or -ENOENT). umount_below(): lazily unmounts everything at or below
+ * @prefix, innermost first (cleanup).
+ */
+char *mountinfo_read(void);
+void mountinfo_added(const char *before, const char *after, char *buf, size_t size);
+int mountinfo_line(const char *mountpoint, char *line, size_t size);
+void umount_below(const char *prefix);
+
+/* Runs /bin/cgfence with @argv (argv[0] included); its output becomes diagnostics. */
+int run_tool(const char *const argv[]);
+
 /*
  * Kernel log: klog_mark() writes a unique line to /dev/kmsg and returns its text in
  * @mark; klog_find() looks for a line after it that holds every needle (NULL ends the
@@ -192,5 +251,13 @@ int try_open(const char *path, int flags);
  */
 int klog_mark(char *mark, size_t size);
 int klog_find(const char *mark, char *line, size_t size, ...) __attribute__((sentinel));
+
+/*
+ * Runs @fn under run_confined() until the kernel log shows the report it should cause:
+ * "cgfence: @verdict" with the profile, rule id and object (the log is rate limited
+ * node-wide, so a line may need a few runs). 0 when found, else -1 after a diagnostic.
+ */
+int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
+		const char *verdict, const char *profile, __u32 rule, const char *object);
 
 #endif /* _CGFENCE_E2E_H */

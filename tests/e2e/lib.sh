@@ -70,6 +70,13 @@ e2e_build() {
 	install -m 0644 "$top"/policy/*.cgf "$root/e2e/policy/"
 	# A missing tool is reported by the tests that use it, not by the build.
 	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
+	# Stock modules for a block device to mount (t_device: loop, and minix, a filesystem
+	# simple enough for the test to write). The guest has no modprobe: tests insmod them,
+	# and say SKIP when one is missing.
+	mkdir -p "$root/e2e/modules"
+	for t in drivers/block/loop.ko fs/minix/minix.ko; do
+		[ -f "$MODDIR/kernel/$t" ] && install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/"
+	done
 
 	if ! e2e_cc "$root/bin/runas" "$e2e_src/runas.c" >> "$log" 2>&1; then
 		e2e_error="cannot compile runas.c: $(head -c 2000 "$log")"

@@ -74,16 +74,17 @@ int tap_fail(const char *fmt, ...)
 
 void tap_result(bool ok, const char *fmt, ...)
 {
+	char desc[1024];
 	va_list ap;
 
-	tap_count++;
-	if (!ok)
-		tap_failed++;
-	printf("%sok %u - ", ok ? "" : "not ", tap_count);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	tap_count++;
+	/* A "# TODO" result is a known bug: reported, but it does not fail the program. */
+	if (!ok && !strstr(desc, "# TODO"))
+		tap_failed++;
+	printf("%sok %u - %s\n", ok ? "" : "not ", tap_count, desc);
 	fflush(stdout);
 }
 

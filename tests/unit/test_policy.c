@@ -148,8 +148,8 @@ static const struct bad_case bad_cases[] = {
 	  "expected a target path pattern, found ';'" },
 	{ "missing arrow", P " mount { allow bind /a /b; }\n}\n", "t.cgf:3:24",
 	  "expected '->' after the mount source, found '/b'" },
-	{ "bind without a source", P " mount { allow bind -> /b; }\n}\n", "t.cgf:3:21",
-	  "expected a source path pattern ('bind' takes SOURCE -> TARGET), found '->'" },
+	{ "bind without a target", P " mount { allow bind -> ; }\n}\n", "t.cgf:3:24",
+	  "expected a target path pattern, found ';'" },
 	{ "bind from a name", P " mount { allow bind tmpfs -> /b; }\n}\n", "t.cgf:3:21",
 	  "the source of 'bind' is a path pattern, starting with '/'" },
 	{ "source name with a wildcard", P " mount { allow mount tmpfs tmp* -> /t; }\n}\n",
@@ -419,6 +419,13 @@ static const struct cgf_policy_rule kind_rules[] = {
 	FRULE(5, ALLOW, CGFENCE_FILE_READ, CGFENCE_OBJECT_ANON_INODE, 8, 2),
 };
 
+/* mount(2) bind and move sources reach the module unresolved: only a source-less rule allows them. */
+static const struct cgf_policy_rule any_source_rules[] = {
+	MRULE(1, ALLOW, CGFENCE_MOUNT_BIND, NULL, NULL, "/data/**", 0, 0, 4, 2),
+	MRULE(2, ALLOW, CGFENCE_MOUNT_BIND | CGFENCE_MOUNT_RBIND, NULL, NULL, "/x", 0, 0, 5, 2),
+	MRULE(3, DENY, CGFENCE_MOUNT_MOVE, NULL, NULL, "/proc/**", 0, 0, 6, 2),
+};
+
 static const struct cgf_policy_rule mount_rules[] = {
 	MRULE(1, ALLOW, CGFENCE_MOUNT_NEW, "tmpfs", NULL, "/tmp", 0, 0, 4, 2),
 	MRULE(2, ALLOW, CGFENCE_MOUNT_NEW, "tmpfs", "tmpfs", "/run", 0, 0, 5, 2),
@@ -516,6 +523,14 @@ static const struct good_case good_cases[] = {
 	  "\tallow r anon_inode:;\n"
 	  " }\n}\n",
 	  NULL, CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY, ARRAY_SIZE(kind_rules), kind_rules },
+	{ "bind, rbind and move without a source",
+	  P " mount {\n"
+	  "\tallow bind -> /data/**;\n"
+	  "\tallow bind,rbind -> /x;\n"
+	  "\tdeny move -> /proc/**;\n"
+	  " }\n}\n",
+	  NULL, CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY, ARRAY_SIZE(any_source_rules),
+	  any_source_rules },
 	{ "every mount form",
 	  P " mount {\n"
 	  "\tallow tmpfs -> /tmp;\n"
