@@ -292,6 +292,11 @@ static int cgf_decide_ia32_delete_module(struct ftrace_regs *fregs)
 	return cgf_hook_delete_module((const char __user *)user_regs->bx);
 }
 
+static int cgf_decide_genl_bind(struct ftrace_regs *fregs)
+{
+	return cgf_hook_genl_bind(CGF_ARG(struct net *, 0), CGF_ARG(int, 1));
+}
+
 /* What the function a hook stands in front of returns: the deny stub must match it. */
 enum cgf_return_type {
 	CGF_RETURNS_INT,
@@ -344,6 +349,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	  .returns = CGF_RETURNS_LONG },
 	{ .symbol = "__ia32_sys_delete_module", .decide = cgf_decide_ia32_delete_module,
 	  .returns = CGF_RETURNS_LONG },
+	/* Not a security hook: the only place a multicast join can be refused on 6.1. */
+	{ .symbol = "genl_bind", .decide = cgf_decide_genl_bind },
 };
 
 /* The stub that returns @err in place of @hook's function; any other errno still denies. */

@@ -9,6 +9,7 @@
 struct dentry;
 struct file;
 struct linux_binprm;
+struct net;
 struct path;
 struct super_block;
 struct task_struct;
@@ -51,6 +52,7 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 int cgf_hook_sb_kern_mount(struct super_block *sb);
 int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
 int cgf_hook_delete_module(const char __user *name);
+int cgf_hook_genl_bind(struct net *net, int group);
 /* Calls of the new mount API that no hook can judge rule by rule (enum cgf_op). */
 int cgf_hook_new_mount_api(int op);
 

@@ -21,7 +21,8 @@
 
 static unsigned int denials_per_second = 20;
 module_param(denials_per_second, uint, 0644);
-MODULE_PARM_DESC(denials_per_second, "denial records each container may add per second (burst: 5 s worth)");
+MODULE_PARM_DESC(denials_per_second,
+		 "denial records each container may add per second, at most 1000000 (burst: 5 s worth)");
 
 static bool audit;
 module_param(audit, bool, 0644);
@@ -66,17 +67,21 @@ u64 cgf_events_lost(void)
 static bool cgf_events_admit(struct cgf_attachment *att, u32 *lost)
 {
 	u64 now = ktime_get_ns();
-	u32 rate = READ_ONCE(denials_per_second);
-	u32 burst = rate * 5;
+	u64 rate = min_t(u32, READ_ONCE(denials_per_second), 1000000);
+	u64 burst = rate * 5;
 	unsigned long flags;
 	bool admit = false;
-	u64 earned;
+	u64 elapsed, earned;
 
 	spin_lock_irqsave(&att->bucket_lock, flags);
-	earned = div64_u64((now - att->bucket_time) * rate, NSEC_PER_SEC);
+	/* More than a burst's worth of idle time earns no more: no overflow past it. */
+	elapsed = min_t(u64, now - att->bucket_time, 5 * NSEC_PER_SEC);
+	earned = div64_u64(elapsed * rate, NSEC_PER_SEC);
 	if (earned) {
 		att->bucket_tokens = min_t(u64, burst, att->bucket_tokens + earned);
-		att->bucket_time = now;
+		/* Keep the fraction of a token already earned. */
+		att->bucket_time = elapsed == 5 * NSEC_PER_SEC ? now :
+				   att->bucket_time + div64_u64(earned * NSEC_PER_SEC, rate);
 	}
 	if (att->bucket_tokens) {
 		att->bucket_tokens--;

@@ -854,7 +854,8 @@ void cgf_netlink_denial_notify(const struct cgf_event *ev)
 
 	if (!genl_has_listeners(&cgf_genl_family, &init_net, CGF_MCGRP_DENIALS))
 		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	/* Sized to the record, so a follower's receive buffer holds many of them. */
+	msg = genlmsg_new(sizeof(*ev) + 256, GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &cgf_genl_family, 0, CGFENCE_CMD_DENIAL);
@@ -864,6 +865,21 @@ void cgf_netlink_denial_notify(const struct cgf_event *ev)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&cgf_genl_family, msg, 0, CGF_MCGRP_DENIALS, GFP_KERNEL);
+}
+
+/*
+ * Joining the denials group: the multicast group's own flag asks CAP_SYS_ADMIN, which a
+ * confined container may hold. The same checks as every command apply, through the one
+ * place 6.1 lets us see a join (genl_bind(), hooked like the security functions).
+ */
+int cgf_hook_genl_bind(struct net *net, int group)
+{
+	if (!cgf_genl_family.mcgrp_offset ||
+	    group != cgf_genl_family.mcgrp_offset + CGF_MCGRP_DENIALS)
+		return 0;
+	if (!capable(CAP_MAC_ADMIN) || cgf_subject_current_confined())
+		return -EPERM;
+	return 0;
 }
 
 /* cb->args[0]: the next seq to send; a dump may start at CGFENCE_A_DENIAL_SEQ. */

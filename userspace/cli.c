@@ -21,6 +21,11 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_FORCE] = { "force", 0, NULL, "detach it from every cgroup first" },
 	[CGF_OPT_PID] = { "pid", 0, "PID", "the cgroup process PID belongs to" },
 	[CGF_OPT_YES] = { "yes", 0, NULL, "confirm: it cannot be undone until reboot" },
+	[CGF_OPT_FOLLOW] = { "follow", 'f', NULL,
+			     "then print new records as they come, until interrupted" },
+	[CGF_OPT_CONTAINER] = { "container", 0, "CGROUP_PATH",
+				"only containers at or below CGROUP_PATH" },
+	[CGF_OPT_SINCE] = { "since", 0, "SEQ", "start at record number SEQ" },
 };
 
 static const char exit_codes[] =
@@ -251,7 +256,11 @@ static void opt_line(FILE *f, enum cgf_opt_id id)
 	snprintf(left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
 		 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
 		 o->arg ? " " : "", o->arg ? o->arg : "");
-	fprintf(f, "  %-*s%s\n", OPT_COL - 2, left, o->help);
+	/* An option too long for the column gets its help on a line of its own. */
+	if (strlen(left) + 2 > OPT_COL - 2)
+		fprintf(f, "  %s\n%*s%s\n", left, OPT_COL, "", o->help);
+	else
+		fprintf(f, "  %-*s%s\n", OPT_COL - 2, left, o->help);
 }
 
 /* An option the argument synopsis already names ("NAME (PATH | --pid PID)") is not repeated. */

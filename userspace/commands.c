@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd_admin.h"
 #include "cmd_check.h"
+#include "cmd_denials.h"
 #include "status.h"
 #include "util.h"
 
@@ -163,6 +164,30 @@ const struct cgf_cmd cgf_commands[] = {
 		.max_args = 0,
 		.check = cgf_check_lock,
 		.run = cgf_cmd_lock,
+	},
+	{
+		.name = "denials",
+		.args = "",
+		.summary = "show the denial records, and follow new ones",
+		.help = CGF_CMD_DENIALS_HELP,
+		.opts = CGF_OPTF(CGF_OPT_FOLLOW) | CGF_OPTF(CGF_OPT_JSON) |
+			CGF_OPTF(CGF_OPT_CONTAINER) | CGF_OPTF(CGF_OPT_PROFILE) |
+			CGF_OPTF(CGF_OPT_SINCE),
+		.min_args = 0,
+		.max_args = 0,
+		.check = cgf_check_denials,
+		.run = cgf_cmd_denials,
+	},
+	{
+		.name = "learn",
+		.args = "NAME",
+		.summary = "write rules for what a profile in complain mode would deny",
+		.help = CGF_CMD_LEARN_HELP,
+		.opts = CGF_OPTF(CGF_OPT_CONTAINER),
+		.min_args = 1,
+		.max_args = 1,
+		.check = cgf_check_learn,
+		.run = cgf_cmd_learn,
 	},
 	{
 		.name = "help",

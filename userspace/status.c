@@ -22,6 +22,7 @@ static const struct nla_policy status_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_STATUS_PROFILES] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_STATUS_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_STATUS_LOCKED] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_A_STATUS_DENIALS_LOST] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 };
 
 int cgf_status_parse(struct nlmsghdr *nlh, struct cgf_status *st)
@@ -45,6 +46,10 @@ int cgf_status_parse(struct nlmsghdr *nlh, struct cgf_status *st)
 	st->profiles = nla_get_u32(tb[CGFENCE_A_STATUS_PROFILES]);
 	st->attachments = nla_get_u32(tb[CGFENCE_A_STATUS_ATTACHMENTS]);
 	st->locked = nla_get_u8(tb[CGFENCE_A_STATUS_LOCKED]) != 0;
+	if (tb[CGFENCE_A_STATUS_DENIALS_LOST]) {
+		st->has_denials_lost = true;
+		st->denials_lost = nla_get_u64(tb[CGFENCE_A_STATUS_DENIALS_LOST]);
+	}
 	return 0;
 }
 

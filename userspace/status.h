@@ -21,6 +21,9 @@ struct cgf_status {
 	uint32_t profiles;
 	uint32_t attachments;
 	bool locked;
+	/* Records the module dropped since it was loaded; absent from older modules. */
+	bool has_denials_lost;
+	uint64_t denials_lost;
 };
 
 /*

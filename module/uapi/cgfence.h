@@ -41,7 +41,7 @@ enum cgfence_hook_backend {
 	CGFENCE_BACKEND_LSM = 2,	/* built in: security_add_hooks() */
 };
 
-/* Multicast group of denial records; joining needs CAP_SYS_ADMIN. */
+/* Multicast group of denial records: joining needs CAP_SYS_ADMIN and CAP_MAC_ADMIN, unconfined. */
 #define CGFENCE_MCGRP_DENIALS	"denials"
 
 /* What a denial record's access bits mean. */

@@ -257,6 +257,15 @@ if [ "$tool_ok" -eq 1 ]; then
 	show|cgfence: show: missing argument
 	show a/b|cgfence: show: invalid profile name 'a/b': a profile name has only letters, digits, '_', '.' and '-'
 	mode web audit|cgfence: mode: unknown mode 'audit': enforce or complain
+	denials extra|cgfence: denials: unexpected argument 'extra'
+	denials --since x|cgfence: denials: invalid record number 'x' for --since: a decimal number is needed
+	denials --since -1|cgfence: denials: invalid record number '-1' for --since: a decimal number is needed
+	denials --profile a/b|cgfence: denials: invalid profile name 'a/b': a profile name has only letters, digits, '_', '.' and '-'
+	denials --force|cgfence: denials: option '--force' does not apply to this command
+	learn|cgfence: learn: missing argument
+	learn a/b|cgfence: learn: invalid profile name 'a/b': a profile name has only letters, digits, '_', '.' and '-'
+	learn web --follow|cgfence: learn: option '--follow' does not apply to this command
+	learn web --container|cgfence: learn: option '--container' needs a value
 	CASES
 
 	run_tool "$tool" load "$bad"
@@ -299,5 +308,8 @@ if [ "$tool_ok" -eq 1 ]; then
 	show web --json
 	mode web complain
 	lock --yes
+	denials
+	denials --json --follow --since 5 --container /web --profile web
+	learn web --container web
 	CASES
 fi
