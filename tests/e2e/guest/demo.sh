@@ -76,17 +76,20 @@ try "read /proc/kcore" head -c 1 /proc/kcore
 try "create a block device node for the host disk (b 8:0)" mknod /tmp/sda b 8 0
 try "open /dev/null" sh -c 'echo > /dev/null'
 try "open the host's memory (c 1:1) through a node made by the host" head -c 1 /tmp/host-mem
+try "mount the host disk (a node for b 8:0 the host made)" mount -t ext4 /tmp/host-disk /mnt
 try "mount procfs" mount -t proc proc /mnt
 try "mount a tmpfs" mount -t tmpfs tmpfs /mnt
 try "leave the cgroup (move to the root cgroup)" sh -c 'echo $$ > /sys/fs/cgroup/cgroup.procs'
 CONTAINER
 mkdir -p /mnt
 mknod /tmp/host-mem c 1 1
+mknod /tmp/host-disk b 8 0
 echo "# (inside the container)"
 sh /tmp/container.sh
 
-step "Each refusal, with the container and the rule it came from (kernel log)"
-dmesg | grep 'cgfence: denied' | sed 's/^\[[^]]*\] //'
+step "Each refusal, with the container and the rule it came from"
+run cgfence denials
+echo "(the same records, for scripts: cgfence denials --json; live: cgfence denials --follow)"
 
 step "The host, outside any attached cgroup, is unaffected"
 run sh -c 'echo 1 > /proc/sys/kernel/sysrq && echo "host wrote /proc/sys/kernel/sysrq"'
