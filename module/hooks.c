@@ -444,19 +444,33 @@ out:
 /* The target cgroup of clone3(CLONE_INTO_CGROUP) is not visible here: refuse it whole. */
 int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 {
+	if (!(clone_flags & CLONE_INTO_CGROUP))
+		return 0;
+	return cgf_refuse_confined(CGF_OP_CLONE_INTO_CGROUP);
+}
+
+/**
+ * cgf_refuse_confined - refuse an operation no rule can judge to every confined task
+ * @op: what is refused, for the report
+ *
+ * Each attachment covering the task reports it; in complain mode it is allowed.
+ * Return: 0, or -EPERM.
+ */
+int cgf_refuse_confined(enum cgf_op op)
+{
 	const struct cgf_attachment *att;
 	struct cgf_subject_iter iter;
 	bool enforced;
 	int err = 0;
 
-	if (!(clone_flags & CLONE_INTO_CGROUP) || !static_branch_unlikely(&cgf_confinement_active))
+	if (!static_branch_unlikely(&cgf_confinement_active))
 		return 0;
 	rcu_read_lock();
 	if (!cgf_subject_begin(&iter))
 		goto out;
 	while ((att = cgf_subject_next(&iter))) {
 		cgf_attachment_profile(att, &enforced);
-		cgf_report(CGF_OP_CLONE_INTO_CGROUP, att, 0, 0, 0, NULL, enforced);
+		cgf_report(op, att, 0, 0, 0, NULL, enforced);
 		if (enforced) {
 			err = -EPERM;
 			break;

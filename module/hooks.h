@@ -17,4 +17,6 @@ const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *at
 void cgf_report(enum cgf_op op, const struct cgf_attachment *att, u32 rule_id,
 		u32 requested, u32 denied, const char *object, bool enforced);
 
+int cgf_refuse_confined(enum cgf_op op);
+
 #endif /* _CGFENCE_HOOKS_H */

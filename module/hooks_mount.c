@@ -245,25 +245,5 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
  */
 int cgf_hook_new_mount_api(int op)
 {
-	const struct cgf_attachment *att;
-	struct cgf_subject_iter iter;
-	bool enforced;
-	int err = 0;
-
-	if (!static_branch_unlikely(&cgf_confinement_active))
-		return 0;
-	rcu_read_lock();
-	if (!cgf_subject_begin(&iter))
-		goto out;
-	while ((att = cgf_subject_next(&iter))) {
-		cgf_attachment_profile(att, &enforced);
-		cgf_report(op, att, 0, 0, 0, NULL, enforced);
-		if (enforced) {
-			err = -EPERM;
-			break;
-		}
-	}
-out:
-	rcu_read_unlock();
-	return err;
+	return cgf_refuse_confined(op);
 }
