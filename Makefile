@@ -62,6 +62,11 @@ check: deps
 demo: deps all
 	@bash $(TOP)/tests/e2e/demo.sh
 
+# Overhead numbers (not part of check): engine alone, then QEMU boots; docs/benchmarks.md.
+.PHONY: bench
+bench: all
+	@bash $(TOP)/tests/bench/run.sh
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
 	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
