@@ -61,7 +61,7 @@ static int cgf_judge_file(const struct cgf_file_request *req)
 	struct cgf_subject_iter iter;
 	struct cgf_verdict verdict;
 	struct cgf_object object;
-	bool named = false, enforced;
+	bool named = false, unnamed = false, enforced;
 	int err = 0;
 
 	if (!req->requested || !static_branch_unlikely(&cgf_confinement_active))
@@ -74,13 +74,19 @@ static int cgf_judge_file(const struct cgf_file_request *req)
 
 		/* Named once, and only for a confined task: host tasks never build a path. */
 		if (!named) {
-			if (cgf_object_name(req->path, cgf_object_buffer(0), PATH_MAX, &object)) {
-				cgf_report(req->op, att, 0, req->requested, req->requested,
-					   "(name too long)", true);
+			unnamed = cgf_object_name(req->path, cgf_object_buffer(0), PATH_MAX,
+						  &object);
+			named = true;
+		}
+		/* A name that does not fit cannot be judged: refused where enforced. */
+		if (unnamed) {
+			cgf_report(req->op, att, 0, req->requested, req->requested,
+				   "(name too long)", enforced);
+			if (enforced) {
 				err = -EACCES;
 				break;
 			}
-			named = true;
+			continue;
 		}
 		cgf_file_check(profile, object.name, object.len, req->requested, &verdict);
 		if (!verdict.denied)
@@ -313,7 +319,7 @@ static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 	struct cgf_subject_iter iter;
 	struct cgf_verdict verdict;
 	u32 old_granted, new_granted;
-	bool named = false, enforced;
+	bool named = false, unnamed = false, enforced;
 	int err = 0;
 
 	if (!static_branch_unlikely(&cgf_confinement_active))
@@ -325,15 +331,19 @@ static int cgf_judge_new_name(enum cgf_op op, const struct path *old_path,
 		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
 
 		if (!named) {
-			if (cgf_object_name(old_path, cgf_object_buffer(0), PATH_MAX,
-					    &old_object) ||
-			    cgf_object_name(new_path, cgf_object_buffer(1), PATH_MAX,
-					    &new_object)) {
-				cgf_report(op, att, 0, need_new, need_new, "(name too long)", true);
+			unnamed = cgf_object_name(old_path, cgf_object_buffer(0), PATH_MAX,
+						  &old_object) ||
+				  cgf_object_name(new_path, cgf_object_buffer(1), PATH_MAX,
+						  &new_object);
+			named = true;
+		}
+		if (unnamed) {
+			cgf_report(op, att, 0, need_new, need_new, "(name too long)", enforced);
+			if (enforced) {
 				err = -EACCES;
 				break;
 			}
-			named = true;
+			continue;
 		}
 		cgf_file_check(profile, old_object.name, old_object.len, need_old, &verdict);
 		if (!verdict.denied)

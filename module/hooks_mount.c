@@ -28,7 +28,7 @@ static int cgf_judge_mount(struct cgf_mount_hook_request *req)
 	const struct cgf_attachment *att;
 	struct cgf_subject_iter iter;
 	struct cgf_verdict verdict;
-	bool named = false, enforced;
+	bool named = false, unnamed = false, enforced;
 	int err = 0;
 
 	if (!static_branch_unlikely(&cgf_confinement_active))
@@ -40,15 +40,12 @@ static int cgf_judge_mount(struct cgf_mount_hook_request *req)
 		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
 
 		if (!named) {
-			if ((req->target && cgf_object_name(req->target, cgf_object_buffer(0),
-							    PATH_MAX, &target)) ||
-			    (req->source && cgf_object_name(req->source, cgf_object_buffer(1),
-							    PATH_MAX, &source))) {
-				cgf_report(req->op, att, 0, req->engine.op, req->engine.op,
-					   "(name too long)", true);
-				err = -EPERM;
-				break;
-			}
+			unnamed = (req->target && cgf_object_name(req->target,
+								  cgf_object_buffer(0),
+								  PATH_MAX, &target)) ||
+				  (req->source && cgf_object_name(req->source,
+								  cgf_object_buffer(1),
+								  PATH_MAX, &source));
 			req->engine.target = target.name;
 			req->engine.target_len = target.len;
 			if (req->source) {
@@ -56,6 +53,16 @@ static int cgf_judge_mount(struct cgf_mount_hook_request *req)
 				req->engine.source_len = source.len;
 			}
 			named = true;
+		}
+		/* A name that does not fit cannot be judged: refused where enforced. */
+		if (unnamed) {
+			cgf_report(req->op, att, 0, req->engine.op, req->engine.op,
+				   "(name too long)", enforced);
+			if (enforced) {
+				err = -EPERM;
+				break;
+			}
+			continue;
 		}
 		cgf_mount_check(profile, &req->engine, &verdict);
 		if (!verdict.denied)
