@@ -141,12 +141,8 @@ static int cgf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return cgf_nl_permitted(skb, info->extack);
 }
 
-/*
- * Dumps check permission on their first call: on 6.1 a .start callback has no extack
- * to explain a refusal, dumpit does. Every call records the generation it reads, so a
- * change between calls marks the next message, or the final DONE, NLM_F_DUMP_INTR.
- */
-static int cgf_nl_dump_begin(struct sk_buff *skb, struct netlink_callback *cb, u64 generation)
+/* Dumps check permission in dumpit: on 6.1 a .start callback has no extack to explain. */
+static int cgf_nl_dump_permitted(struct netlink_callback *cb)
 {
 	int err;
 
@@ -156,7 +152,6 @@ static int cgf_nl_dump_begin(struct sk_buff *skb, struct netlink_callback *cb, u
 			return err;
 		cb->args[1] = 1;
 	}
-	cb->seq = generation;
 	return 0;
 }
 
@@ -656,6 +651,11 @@ static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *p
 	return 0;
 }
 
+/*
+ * The store writes @generation under its mutex before any entry; each message, and the
+ * final DONE through cb->seq, is marked NLM_F_DUMP_INTR when it differs from the
+ * previous dumpit call's.
+ */
 struct cgf_dump_ctx {
 	struct sk_buff *msg;
 	struct netlink_callback *cb;
@@ -672,6 +672,7 @@ static int cgf_fill_profile(const struct cgf_profile_info *profile, void *arg)
 			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_PROFILE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	ctx->cb->seq = ctx->generation;
 	genl_dump_check_consistent(ctx->cb, hdr);
 	if (cgf_put_profile(ctx->msg, profile)) {
 		genlmsg_cancel(ctx->msg, hdr);
@@ -687,10 +688,11 @@ static int cgf_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long index = cb->args[0];
 	int err;
 
-	err = cgf_nl_dump_begin(skb, cb, cgf_store_generation());
+	err = cgf_nl_dump_permitted(cb);
 	if (err)
 		return err;
 	cgf_store_dump_profiles(&index, &ctx.generation, NULL, cgf_fill_profile, &ctx);
+	cb->seq = ctx.generation;
 	cb->args[0] = index;
 	return skb->len;
 }
@@ -785,6 +787,7 @@ static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_ATTACH_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	ctx->cb->seq = ctx->generation;
 	genl_dump_check_consistent(ctx->cb, hdr);
 	len = cgroup_path(att->cgrp, ctx->path, PATH_MAX);
 	if (len < 0 || len >= PATH_MAX)
@@ -805,13 +808,14 @@ static int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long index = cb->args[0];
 	int err;
 
-	err = cgf_nl_dump_begin(skb, cb, cgf_store_generation());
+	err = cgf_nl_dump_permitted(cb);
 	if (err)
 		return err;
 	ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!ctx.path)
 		return -ENOMEM;
 	cgf_store_dump_attachments(&index, &ctx.generation, cgf_fill_attachment, &ctx);
+	cb->seq = ctx.generation;
 	kfree(ctx.path);
 	cb->args[0] = index;
 	return skb->len;
@@ -891,7 +895,7 @@ static int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 	int err;
 
-	err = cgf_nl_dump_begin(skb, cb, 0);
+	err = cgf_nl_dump_permitted(cb);
 	if (err)
 		return err;
 	if (!cb->args[0])

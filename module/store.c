@@ -455,16 +455,6 @@ void cgf_store_get_status(struct cgf_store_status *status)
 	mutex_unlock(&cgf_store.lock);
 }
 
-u64 cgf_store_generation(void)
-{
-	u64 generation;
-
-	mutex_lock(&cgf_store.lock);
-	generation = cgf_store.generation;
-	mutex_unlock(&cgf_store.lock);
-	return generation;
-}
-
 void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
 			     int (*fill)(const struct cgf_profile_info *info, void *arg),
 			     void *arg)

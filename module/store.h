@@ -97,6 +97,5 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 				int (*fill)(const struct cgf_attachment_info *info, void *arg),
 				void *arg);
 void cgf_store_get_status(struct cgf_store_status *status);
-u64 cgf_store_generation(void);
 
 #endif /* _CGFENCE_STORE_H */
