@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgfence loadable backend: reach the kernel's security_* functions through ftrace. */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
 #include <linux/errno.h>
@@ -18,8 +20,8 @@
 
 #include <uapi/cgfence.h>
 
-#include "cgfence.h"
-#include "report.h"
+#include "backend.h"
+#include "hooks.h"
 
 /*
  * How it works: each hooked security_*() gets an IPMODIFY ftrace_ops. The callback
@@ -259,12 +261,12 @@ static int cgf_decide_sb_kern_mount(struct ftrace_regs *fregs)
  */
 static int cgf_decide_fspick(struct ftrace_regs *fregs)
 {
-	return cgf_hook_new_mount_api(CGF_OP_FSPICK);
+	return cgf_hook_fspick();
 }
 
 static int cgf_decide_mount_setattr(struct ftrace_regs *fregs)
 {
-	return cgf_hook_new_mount_api(CGF_OP_MOUNT_SETATTR);
+	return cgf_hook_mount_setattr();
 }
 
 static int cgf_decide_open_tree(struct ftrace_regs *fregs)
@@ -274,7 +276,7 @@ static int cgf_decide_open_tree(struct ftrace_regs *fregs)
 	/* Without OPEN_TREE_CLONE it only opens a path, which the file rules judge. */
 	if (!(user_regs->dx & OPEN_TREE_CLONE))
 		return 0;
-	return cgf_hook_new_mount_api(CGF_OP_OPEN_TREE);
+	return cgf_hook_open_tree_clone();
 }
 
 /* delete_module(name, flags): the name is the first argument of either ABI. */
@@ -416,14 +418,14 @@ static int cgf_attach_one(struct cgf_ftrace_hook *hook)
 	err = ftrace_set_filter(&hook->ops, (unsigned char *)hook->symbol,
 				strlen(hook->symbol), 0);
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "cannot attach hook %s: ftrace_set_filter: %d: %s\n",
+		pr_err("cannot attach hook %s: ftrace_set_filter: %d: %s\n",
 		       hook->symbol, err, cgf_attach_error_reason(err));
 		return err;
 	}
 
 	err = register_ftrace_function(&hook->ops);
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "cannot attach hook %s: register_ftrace_function: %d: %s\n",
+		pr_err("cannot attach hook %s: register_ftrace_function: %d: %s\n",
 		       hook->symbol, err, cgf_attach_error_reason(err));
 		ftrace_free_filter(&hook->ops);
 		return err;
@@ -440,7 +442,7 @@ static void cgf_detach_one(struct cgf_ftrace_hook *hook)
 		return;
 	err = unregister_ftrace_function(&hook->ops);
 	if (err)
-		pr_err(CGF_LOG_PREFIX "cannot detach hook %s: %d\n", hook->symbol, err);
+		pr_err("cannot detach hook %s: %d\n", hook->symbol, err);
 	ftrace_free_filter(&hook->ops);
 	hook->attached = false;
 }

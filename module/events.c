@@ -11,9 +11,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
-#include "cgfence.h"
 #include "events.h"
-#include "report.h"
 #include "store.h"
 
 /* Power of two: seq maps to a slot with a mask. */
@@ -46,6 +44,19 @@ static DECLARE_WORK(cgf_events_work, cgf_events_work_fn);
 static void cgf_events_kick(struct irq_work *work);
 static struct irq_work cgf_events_irq_work = IRQ_WORK_INIT(cgf_events_kick);
 static bool cgf_events_stopping;
+static const struct cgf_events_sink *cgf_sink;	/* set before hooks can record */
+
+void cgf_events_set_sink(const struct cgf_events_sink *sink)
+{
+	WRITE_ONCE(cgf_sink, sink);
+}
+
+bool cgf_events_is_sink_group(unsigned int group)
+{
+	const struct cgf_events_sink *sink = READ_ONCE(cgf_sink);
+
+	return sink && group == sink->group;
+}
 
 static void cgf_events_kick(struct irq_work *work)
 {
@@ -97,22 +108,13 @@ static bool cgf_events_admit(struct cgf_attachment *att, u32 *lost)
 	return admit;
 }
 
-static const u8 cgf_op_kind[] = {
-	[CGF_OP_OPEN ... CGF_OP_CHOWN] = CGFENCE_DENIAL_FILE,
-	[CGF_OP_CGROUP_MIGRATE] = CGFENCE_DENIAL_CGROUP,
-	[CGF_OP_CLONE_INTO_CGROUP] = CGFENCE_DENIAL_CGROUP,
-	[CGF_OP_MOUNT ... CGF_OP_MOUNT_SETATTR] = CGFENCE_DENIAL_MOUNT,
-	[CGF_OP_DEVICE_OPEN ... CGF_OP_DEVICE_MOUNT] = CGFENCE_DENIAL_DEVICE,
-	[CGF_OP_CREATE] = CGFENCE_DENIAL_FILE,
-};
-
 static void cgf_copy_object(char *dst, const char *src)
 {
 	if (strscpy(dst, src ?: "", CGF_EVENT_OBJECT_MAX) == -E2BIG)
 		strcpy(dst + CGF_EVENT_OBJECT_MAX - 4, "...");
 }
 
-/* Called from hooks: no sleep, no allocation. */
+/* Called from the judging core, in hooks: no sleep, no allocation. */
 void cgf_events_record(const struct cgf_report *report)
 {
 	struct cgf_attachment *att = (struct cgf_attachment *)report->attachment;
@@ -137,8 +139,8 @@ void cgf_events_record(const struct cgf_report *report)
 	ev->denied = report->denied;
 	ev->pid = task_pid_nr(current);
 	ev->lost = lost;
-	ev->op = cgf_report_op_name(report->op);
-	ev->kind = cgf_op_kind[report->op];
+	ev->op = cgf_op_name(report->op);
+	ev->kind = cgf_op_kind(report->op);
 	ev->verdict = report->enforced ? CGFENCE_VERDICT_DENIED : CGFENCE_VERDICT_WOULD_DENY;
 	get_task_comm(ev->comm, current);
 	strscpy(ev->profile, READ_ONCE(att->slot)->name, sizeof(ev->profile));
@@ -218,6 +220,7 @@ static void cgf_events_audit(const struct cgf_event *ev)
 /* Sends everything recorded since the last run; a worker that fell behind counts the overrun. */
 static void cgf_events_work_fn(struct work_struct *work)
 {
+	const struct cgf_events_sink *sink = READ_ONCE(cgf_sink);
 	struct cgf_event *ev;
 	u64 seq = cgf_sent_seq + 1;
 
@@ -228,7 +231,8 @@ static void cgf_events_work_fn(struct work_struct *work)
 		if (ev->seq > cgf_sent_seq + 1)
 			atomic64_add(ev->seq - cgf_sent_seq - 1, &cgf_events_dropped);
 		cgf_sent_seq = ev->seq;
-		cgf_netlink_denial_notify(ev);
+		if (sink)
+			sink->notify(ev);
 		if (READ_ONCE(audit))
 			cgf_events_audit(ev);
 		cond_resched();

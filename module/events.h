@@ -8,6 +8,8 @@
 
 #include <uapi/cgfence.h>
 
+#include "ops.h"
+
 #define CGF_EVENT_OBJECT_MAX	256	/* longer names are cut, ending in "..." */
 #define CGF_EVENT_CGROUP_MAX	256
 
@@ -30,20 +32,41 @@ struct cgf_event {
 	char object[CGF_EVENT_OBJECT_MAX];
 };
 
-struct cgf_report;
+struct cgf_attachment;
+
+/* A refusal (or, in complain mode, a would-be refusal) as the judging core reports it. */
+struct cgf_report {
+	enum cgf_op op;
+	const struct cgf_attachment *attachment;
+	u32 rule_id;
+	u32 requested;
+	u32 denied;
+	const char *object;	/* NUL-terminated object name, or NULL */
+	bool enforced;		/* false: complain mode, allowed */
+};
+
+/*
+ * Who receives records as they come (the control plane's multicast), registered at init:
+ * records flow one way, from hooks to the sink, and the events code calls nothing above it.
+ * @notify runs in process context. @group is the sink's absolute netlink group, which only
+ * administrators may join (hooks refuse confined tasks).
+ */
+struct cgf_events_sink {
+	void (*notify)(const struct cgf_event *event);
+	unsigned int group;
+};
 
 int cgf_events_init(void);
 void cgf_events_exit(void);
 void cgf_events_record(const struct cgf_report *report);
 u64 cgf_events_lost(void);
+void cgf_events_set_sink(const struct cgf_events_sink *sink);
+bool cgf_events_is_sink_group(unsigned int group);
 
 /*
  * Copies the record with the smallest seq >= *@seq into @event and sets *@seq past it.
  * Return: 0, or -ENOENT when there is none (yet).
  */
 int cgf_events_read(u64 *seq, struct cgf_event *event);
-
-/* Sends one record to the multicast group (netlink.c); process context. */
-void cgf_netlink_denial_notify(const struct cgf_event *event);
 
 #endif /* _CGFENCE_EVENTS_H */

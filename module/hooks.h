@@ -1,22 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* cgfence helpers shared by the hook files: an attachment's profile, and denial reports. */
+/* cgfence hook functions: what each backend calls, one per kernel security decision. */
 #ifndef _CGFENCE_HOOKS_H
 #define _CGFENCE_HOOKS_H
 
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
-#include "report.h"
+struct dentry;
+struct file;
+struct linux_binprm;
+struct net;
+struct path;
+struct super_block;
+struct task_struct;
+struct vfsmount;
+struct vm_area_struct;
 
-struct cgf_attachment;
-struct cgf_profile;
-
-/* The compiled profile behind @att and whether it enforces; under rcu_read_lock(). */
-const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
-						 bool *enforced);
-
-void cgf_report(enum cgf_op op, const struct cgf_attachment *att, u32 rule_id,
-		u32 requested, u32 denied, const char *object, bool enforced);
-
-int cgf_refuse_confined(enum cgf_op op);
+/*
+ * Hook functions: exact LSM hook signatures (include/linux/lsm_hook_defs.h), so the
+ * same functions serve the ftrace backend now and security_add_hooks() when built in.
+ */
+int cgf_hook_file_open(struct file *file);
+int cgf_hook_file_permission(struct file *file, int mask);
+int cgf_hook_bprm_check_security(struct linux_binprm *bprm);
+int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
+		       unsigned long flags);
+int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
+			   unsigned long prot);
+int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			unsigned int dev);
+int cgf_hook_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode);
+int cgf_hook_path_rmdir(const struct path *dir, struct dentry *dentry);
+int cgf_hook_path_unlink(const struct path *dir, struct dentry *dentry);
+int cgf_hook_path_symlink(const struct path *dir, struct dentry *dentry, const char *old_name);
+int cgf_hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+		       struct dentry *new_dentry);
+int cgf_hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			 const struct path *new_dir, struct dentry *new_dentry,
+			 unsigned int flags);
+int cgf_hook_path_truncate(const struct path *path);
+int cgf_hook_path_chmod(const struct path *path, umode_t mode);
+int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
+int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
+int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
+		      unsigned long flags, void *data);
+int cgf_hook_sb_umount(struct vfsmount *mnt, int flags);
+int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path);
+int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path);
+int cgf_hook_sb_kern_mount(struct super_block *sb);
+int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
+int cgf_hook_delete_module(const char __user *name);
+int cgf_hook_genl_bind(struct net *net, int group);
+/* Calls of the new mount API that no hook can judge rule by rule. */
+int cgf_hook_fspick(void);
+int cgf_hook_open_tree_clone(void);
+int cgf_hook_mount_setattr(void);
 
 #endif /* _CGFENCE_HOOKS_H */

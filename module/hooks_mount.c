@@ -7,76 +7,59 @@
 #include <linux/string.h>
 #include <uapi/linux/mount.h>
 
-#include "cgfence.h"
 #include "engine.h"
 #include "hooks.h"
 #include "object.h"
-#include "report.h"
+#include "judge.h"
 #include "store.h"
 
 struct cgf_mount_hook_request {
-	enum cgf_op op;
+	struct cgf_judgement j;
 	struct cgf_mount_request engine;
 	const struct path *target;	/* named as files are: from the namespace root */
 	const struct path *source;	/* a resolved source path, or NULL */
 };
 
-/* A refused mount operation is EPERM: it is an operation, not an access to a file. */
-static int cgf_judge_mount(struct cgf_mount_hook_request *req)
+static bool cgf_mount_prepare(struct cgf_judgement *j)
 {
+	struct cgf_mount_hook_request *req = container_of(j, struct cgf_mount_hook_request, j);
 	struct cgf_object target = { NULL, 0 }, source = { NULL, 0 };
-	const struct cgf_attachment *att;
-	struct cgf_subject_iter iter;
-	struct cgf_verdict verdict;
-	bool named = false, unnamed = false, enforced;
-	int err = 0;
 
-	if (!static_branch_unlikely(&cgf_confinement_active))
-		return 0;
-	rcu_read_lock();
-	if (!cgf_subject_begin(&iter))
-		goto out;
-	while ((att = cgf_subject_next(&iter))) {
-		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
-
-		if (!named) {
-			unnamed = (req->target && cgf_object_name(req->target,
-								  cgf_object_buffer(0),
-								  PATH_MAX, &target)) ||
-				  (req->source && cgf_object_name(req->source,
-								  cgf_object_buffer(1),
-								  PATH_MAX, &source));
-			req->engine.target = target.name;
-			req->engine.target_len = target.len;
-			if (req->source) {
-				req->engine.source = source.name;
-				req->engine.source_len = source.len;
-			}
-			named = true;
-		}
-		/* A name that does not fit cannot be judged: refused where enforced. */
-		if (unnamed) {
-			cgf_report(req->op, att, 0, req->engine.op, req->engine.op,
-				   "(name too long)", enforced);
-			if (enforced) {
-				err = -EPERM;
-				break;
-			}
-			continue;
-		}
-		cgf_mount_check(profile, &req->engine, &verdict);
-		if (!verdict.denied)
-			continue;
-		cgf_report(req->op, att, verdict.rule_id, req->engine.op, verdict.denied,
-			   target.name, enforced);
-		if (enforced) {
-			err = -EPERM;
-			break;
-		}
+	if ((req->target && cgf_object_name(req->target, cgf_object_buffer(0), PATH_MAX,
+					    &target)) ||
+	    (req->source && cgf_object_name(req->source, cgf_object_buffer(1), PATH_MAX,
+					    &source)))
+		return false;
+	req->engine.target = target.name;
+	req->engine.target_len = target.len;
+	if (req->source) {
+		req->engine.source = source.name;
+		req->engine.source_len = source.len;
 	}
-out:
-	rcu_read_unlock();
-	return err;
+	j->object = target.name;
+	return true;
+}
+
+static bool cgf_mount_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			     const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_mount_hook_request *req = container_of(j, struct cgf_mount_hook_request, j);
+
+	cgf_mount_check(profile, &req->engine, verdict);
+	return verdict->denied;
+}
+
+/* A refused mount operation is EPERM: it is an operation, not an access to a file. */
+static int cgf_judge_mount(struct cgf_mount_hook_request *req, enum cgf_op op)
+{
+	req->j = (struct cgf_judgement) {
+		.op = op,
+		.deny_errno = -EPERM,
+		.requested = req->engine.op,
+		.prepare = cgf_mount_prepare,
+		.decide = cgf_mount_decide,
+	};
+	return cgf_judge(&req->j);
 }
 
 /* The options mount(2) asks for, with the atime default path_mount() applies. */
@@ -125,7 +108,7 @@ static void cgf_set_string(const char **str, size_t *len, const char *value)
 int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
 		      unsigned long flags, void *data)
 {
-	struct cgf_mount_hook_request req = { .op = CGF_OP_MOUNT, .target = path };
+	struct cgf_mount_hook_request req = { .target = path };
 	struct cgf_mount_request *m = &req.engine;
 	int err;
 
@@ -153,7 +136,7 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 		else
 			cgf_set_string(&m->source, &m->source_len, dev_name);
 	}
-	err = cgf_judge_mount(&req);
+	err = cgf_judge_mount(&req, CGF_OP_MOUNT);
 	/*
 	 * A read-write remount of a filesystem on a block device writes to the device:
 	 * judged again by its number, as the first mount was.
@@ -168,23 +151,21 @@ int cgf_hook_sb_umount(struct vfsmount *mnt, int flags)
 {
 	struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
 	struct cgf_mount_hook_request req = {
-		.op = CGF_OP_UMOUNT,
 		.target = &root,
 		.engine.op = CGFENCE_MOUNT_UMOUNT,
 	};
 
-	return cgf_judge_mount(&req);
+	return cgf_judge_mount(&req, CGF_OP_UMOUNT);
 }
 
 int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path)
 {
 	struct cgf_mount_hook_request req = {
-		.op = CGF_OP_PIVOT_ROOT,
 		.target = new_path,
 		.engine.op = CGFENCE_MOUNT_PIVOT_ROOT,
 	};
 
-	return cgf_judge_mount(&req);
+	return cgf_judge_mount(&req, CGF_OP_PIVOT_ROOT);
 }
 
 /* The options a detached mount really has, as mount(2) would have set them. */
@@ -223,7 +204,6 @@ static u32 cgf_mnt_opts(const struct vfsmount *mnt)
 int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path)
 {
 	struct cgf_mount_hook_request req = {
-		.op = CGF_OP_MOVE_MOUNT,
 		.target = to_path,
 		.source = from_path,
 		.engine.op = CGFENCE_MOUNT_MOVE,
@@ -241,7 +221,7 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 			       from_path->mnt->mnt_sb->s_type->name);
 		req.engine.source_unknown = true;
 	}
-	return cgf_judge_mount(&req);
+	return cgf_judge_mount(&req, CGF_OP_MOVE_MOUNT);
 }
 
 /*
@@ -250,7 +230,17 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
  * whose source no hook sees, and mount_setattr(2) has no hook at all in 6.1. A confined
  * task gets EPERM for these; mount(2) does the same jobs under the profile's rules.
  */
-int cgf_hook_new_mount_api(int op)
+int cgf_hook_fspick(void)
 {
-	return cgf_refuse_confined(op);
+	return cgf_refuse_confined(CGF_OP_FSPICK);
+}
+
+int cgf_hook_open_tree_clone(void)
+{
+	return cgf_refuse_confined(CGF_OP_OPEN_TREE);
+}
+
+int cgf_hook_mount_setattr(void)
+{
+	return cgf_refuse_confined(CGF_OP_MOUNT_SETATTR);
 }

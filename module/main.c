@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgfence module entry: attach the hooks, then open the control plane. */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 
 #include <uapi/cgfence.h>
 
-#include "cgfence.h"
+#include "backend.h"
+#include "control.h"
 #include "events.h"
 #include "object.h"
 #include "store.h"
+#include "symbols.h"
 
 static int __init cgf_init(void)
 {
@@ -16,7 +20,7 @@ static int __init cgf_init(void)
 
 	err = cgf_symbols_init() ?: cgf_object_init();
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "not loaded: cannot set up (see above)\n");
+		pr_err("not loaded: cannot set up (see above)\n");
 		return err;
 	}
 	err = cgf_events_init();
@@ -27,15 +31,15 @@ static int __init cgf_init(void)
 
 	err = cgf_backend_attach();
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "not loaded: a hook could not be attached (see above)\n");
+		pr_err("not loaded: a hook could not be attached (see above)\n");
 		cgf_events_exit();
 		cgf_object_exit();
 		return err;
 	}
 
-	err = cgf_netlink_init();
+	err = cgf_control_init();
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "not loaded: cannot register generic netlink family %s: %d\n",
+		pr_err("not loaded: cannot register generic netlink family %s: %d\n",
 		       CGFENCE_GENL_NAME, err);
 		cgf_backend_detach();
 		cgf_events_exit();
@@ -43,7 +47,7 @@ static int __init cgf_init(void)
 		return err;
 	}
 
-	pr_info(CGF_LOG_PREFIX "version %s loaded, %u of %u hooks attached (ftrace)\n",
+	pr_info("version %s loaded, %u of %u hooks attached (ftrace)\n",
 		CGFENCE_VERSION, cgf_backend_hooks_attached(), cgf_backend_hooks_total());
 	return 0;
 }
@@ -53,10 +57,10 @@ static void __exit cgf_exit(void)
 	/* No hook runs after detach, so no record is queued once events stop. */
 	cgf_backend_detach();
 	cgf_events_exit();
-	cgf_netlink_exit();
+	cgf_control_exit();
 	cgf_store_exit();
 	cgf_object_exit();
-	pr_info(CGF_LOG_PREFIX "unloaded, all hooks detached\n");
+	pr_info("unloaded, all hooks detached\n");
 }
 
 module_init(cgf_init);

@@ -12,8 +12,8 @@
 #include <linux/sched.h>
 #include <linux/seqlock.h>
 
-#include "cgfence.h"
 #include "object.h"
+#include "symbols.h"
 
 struct cgf_object_buffers {
 	char name[2][PATH_MAX];

@@ -11,7 +11,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "cgfence.h"
 #include "engine.h"
 #include "store.h"
 
@@ -138,7 +137,7 @@ static struct cgf_profile_slot *cgf_slot_find(const char *name)
 static int cgf_store_check_unlocked(struct netlink_ext_ack *extack)
 {
 	if (cgf_store.locked) {
-		NL_SET_ERR_MSG(extack, "cgfence: policy is locked until reboot");
+		NL_SET_ERR_MSG_MOD(extack, "policy is locked until reboot");
 		return -EPERM;
 	}
 	return 0;
@@ -183,6 +182,12 @@ static void cgf_store_prune_dead(void)
 			cgf_attachment_unlink(att);
 }
 
+/* Writers only: the store mutex keeps the compiled pointer from changing under us. */
+static struct cgf_profile *cgf_slot_compiled(const struct cgf_profile_slot *slot)
+{
+	return rcu_dereference_protected(slot->compiled, lockdep_is_held(&cgf_store.lock));
+}
+
 static void cgf_slot_free_rcu(struct rcu_head *head)
 {
 	struct cgf_profile_slot *slot = container_of(head, struct cgf_profile_slot, rcu);
@@ -196,7 +201,7 @@ static void cgf_slot_remove(struct cgf_profile_slot *slot)
 	list_del(&slot->node);
 	cgf_store.nr_profiles--;
 	cgf_store.generation++;
-	cgf_profile_put_rcu(rcu_dereference_protected(slot->compiled, 1));
+	cgf_profile_put_rcu(cgf_slot_compiled(slot));
 	call_rcu(&slot->rcu, cgf_slot_free_rcu);
 }
 
@@ -233,8 +238,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 	}
 
 	if (cgf_store.nr_profiles >= CGFENCE_MAX_PROFILES) {
-		NL_SET_ERR_MSG(extack,
-			       "cgfence: too many profiles loaded (limit 1024); unload one first");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many profiles loaded (limit 1024); unload one first");
 		err = -E2BIG;
 		goto out;
 	}
@@ -268,13 +273,13 @@ int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extac
 	cgf_store_prune_dead();
 	slot = cgf_slot_find(name);
 	if (!slot) {
-		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		NL_SET_ERR_MSG_MOD(extack, "no profile by that name is loaded");
 		err = -ENOENT;
 		goto out;
 	}
 	if (slot->nr_attachments && !force) {
-		NL_SET_ERR_MSG(extack,
-			       "cgfence: profile is attached to containers; detach them or force");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "profile is attached to containers; detach them or force");
 		err = -EBUSY;
 		goto out;
 	}
@@ -298,7 +303,7 @@ int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack
 		goto out;
 	slot = cgf_slot_find(name);
 	if (!slot) {
-		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		NL_SET_ERR_MSG_MOD(extack, "no profile by that name is loaded");
 		err = -ENOENT;
 		goto out;
 	}
@@ -321,7 +326,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	/* Resolved in the caller's cgroup namespace: ids outside it do not exist for it. */
 	cgrp = cgroup_get_from_id(cgroup_id);
 	if (IS_ERR(cgrp)) {
-		NL_SET_ERR_MSG(extack, "cgfence: no cgroup (v2) with that id");
+		NL_SET_ERR_MSG_MOD(extack, "no cgroup (v2) with that id");
 		return -ENOENT;
 	}
 	/*
@@ -329,8 +334,8 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	 * cgroup holding the caller, would lock the administrator out until reboot.
 	 */
 	if (!cgroup_parent(cgrp)) {
-		NL_SET_ERR_MSG(extack,
-			       "cgfence: the root cgroup cannot be attached (it holds the host)");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the root cgroup cannot be attached (it holds the host)");
 		cgroup_put(cgrp);
 		return -EINVAL;
 	}
@@ -338,8 +343,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	err = cgroup_is_descendant(task_dfl_cgroup(current), cgrp) ? -EBUSY : 0;
 	rcu_read_unlock();
 	if (err) {
-		NL_SET_ERR_MSG(extack,
-			       "cgfence: that cgroup holds the caller, which would confine it");
+		NL_SET_ERR_MSG_MOD(extack, "that cgroup holds the caller, which would confine it");
 		cgroup_put(cgrp);
 		return err;
 	}
@@ -351,7 +355,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	cgf_store_prune_dead();
 	slot = cgf_slot_find(name);
 	if (!slot) {
-		NL_SET_ERR_MSG(extack, "cgfence: no profile by that name is loaded");
+		NL_SET_ERR_MSG_MOD(extack, "no profile by that name is loaded");
 		err = -ENOENT;
 		goto out;
 	}
@@ -367,8 +371,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	}
 
 	if (cgf_store.nr_attachments >= CGFENCE_MAX_ATTACHMENTS) {
-		NL_SET_ERR_MSG(extack,
-			       "cgfence: too many attachments (limit 10000); detach one first");
+		NL_SET_ERR_MSG_MOD(extack, "too many attachments (limit 10000); detach one first");
 		err = -E2BIG;
 		goto out;
 	}
@@ -410,7 +413,7 @@ int cgf_store_detach(u64 cgroup_id, struct netlink_ext_ack *extack)
 		goto out;
 	att = cgf_attachment_find_locked(cgroup_id);
 	if (!att) {
-		NL_SET_ERR_MSG(extack, "cgfence: no profile is attached to that cgroup");
+		NL_SET_ERR_MSG_MOD(extack, "no profile is attached to that cgroup");
 		err = -ENOENT;
 		goto out;
 	}
@@ -474,11 +477,10 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 		info.name = slot->name;
 		info.mode = slot->mode;
 		info.generation = slot->generation;
-		info.nr_rules = cgf_profile_nr_rules(rcu_dereference_protected(slot->compiled, 1));
-		info.file_default =
-			cgf_profile_file_default(rcu_dereference_protected(slot->compiled, 1));
+		info.compiled = cgf_slot_compiled(slot);
+		info.nr_rules = cgf_profile_nr_rules(info.compiled);
+		info.file_default = cgf_profile_file_default(info.compiled);
 		info.nr_attachments = slot->nr_attachments;
-		info.compiled = rcu_dereference_protected(slot->compiled, 1);
 		if (fill(&info, arg))
 			break;
 		(*index)++;

@@ -96,6 +96,13 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 				int (*fill)(const struct cgf_attachment_info *info, void *arg),
 				void *arg);
+/* Policy store counters, as reported by STATUS. */
+struct cgf_store_status {
+	u32 profiles;
+	u32 attachments;
+	bool locked;
+};
+
 void cgf_store_get_status(struct cgf_store_status *status);
 
 #endif /* _CGFENCE_STORE_H */

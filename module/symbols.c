@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgfence kernel symbols a loadable module cannot link against, found at load time. */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/errno.h>
 #include <linux/kprobes.h>
 #include <linux/printk.h>
 
-#include "cgfence.h"
+#include "symbols.h"
 
 typedef unsigned long (*cgf_kallsyms_lookup_name_t)(const char *name);
 
@@ -23,7 +25,7 @@ int cgf_symbols_init(void)
 
 	err = register_kprobe(&probe);
 	if (err) {
-		pr_err(CGF_LOG_PREFIX "cannot find kallsyms_lookup_name through a kprobe: %d\n",
+		pr_err("cannot find kallsyms_lookup_name through a kprobe: %d\n",
 		       err);
 		return err;
 	}
@@ -32,7 +34,7 @@ int cgf_symbols_init(void)
 
 	cgf_d_absolute_path = (void *)lookup("d_absolute_path");
 	if (!cgf_d_absolute_path) {
-		pr_err(CGF_LOG_PREFIX "kernel symbol d_absolute_path not found\n");
+		pr_err("kernel symbol d_absolute_path not found\n");
 		return -ENOENT;
 	}
 	return 0;

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence control plane: the generic netlink family, its permission checks, small commands. */
+
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include <uapi/cgfence.h>
+
+#include "backend.h"
+#include "control.h"
+#include "events.h"
+#include "store.h"
+
+static const struct nla_policy cgf_name_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
+};
+
+static const struct nla_policy cgf_remove_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
+	[CGFENCE_A_FORCE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy cgf_mode_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
+	[CGFENCE_A_PROFILE_MODE] = NLA_POLICY_RANGE(NLA_U8, CGFENCE_MODE_ENFORCE,
+						    CGFENCE_MODE_COMPLAIN),
+};
+
+static const struct nla_policy cgf_attach_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_CGROUP_ID] = { .type = NLA_U64 },
+	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
+};
+
+static const struct nla_policy cgf_detach_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_CGROUP_ID] = { .type = NLA_U64 },
+};
+
+/*
+ * Every command, reading ones included, needs CAP_MAC_ADMIN in the initial user
+ * namespace: netlink_capable() checks the sender and, for a message sent without an
+ * explicit destination, the task that opened the socket too. A confined task may not
+ * touch policy at all, whatever its capabilities.
+ */
+int cgf_nl_permitted(const struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (!netlink_capable(skb, CAP_MAC_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "CAP_MAC_ADMIN in the initial user namespace is required");
+		return -EPERM;
+	}
+	if (cgf_subject_current_confined()) {
+		NL_SET_ERR_MSG_MOD(extack, "a task inside a confined cgroup cannot manage policy");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int cgf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	return cgf_nl_permitted(skb, info->extack);
+}
+
+/* Dumps check permission in dumpit: on 6.1 a .start callback has no extack to explain. */
+int cgf_nl_dump_permitted(struct netlink_callback *cb)
+{
+	int err;
+
+	if (!cb->args[1]) {
+		err = cgf_nl_permitted(cb->skb, cb->extack);
+		if (err)
+			return err;
+		cb->args[1] = 1;
+	}
+	return 0;
+}
+
+/*
+ * NL_SET_ERR_MSG() takes only a literal; these messages are static strings chosen at
+ * run time (the engine's validation messages among them).
+ */
+void cgf_set_err(struct netlink_ext_ack *extack, const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	if (attr)
+		extack->bad_attr = attr;
+}
+
+int cgf_nl_require_attr(struct genl_info *info, int attr, const char *msg)
+{
+	if (info->attrs[attr])
+		return 0;
+	cgf_set_err(info->extack, NULL, msg);
+	return -EINVAL;
+}
+
+/* Names appear in logs and denial records: keep them to a portable, unambiguous set. */
+int cgf_nl_get_name(struct genl_info *info, const char **name)
+{
+	const struct nlattr *attr = info->attrs[CGFENCE_A_PROFILE_NAME];
+	const char *p;
+
+	if (!attr) {
+		NL_SET_ERR_MSG_MOD(info->extack, "profile name missing");
+		return -EINVAL;
+	}
+	p = nla_data(attr);
+	if (!*p) {
+		NL_SET_ERR_MSG_ATTR_MOD(info->extack, attr, "profile name is empty");
+		return -EINVAL;
+	}
+	for (*name = p; *p; p++) {
+		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-') {
+			NL_SET_ERR_MSG_ATTR_MOD(info->extack, attr,
+						"profile name may only hold A-Z a-z 0-9 _ . -");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int cgf_nl_profile_remove(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	int err;
+
+	err = cgf_nl_get_name(info, &name);
+	if (err)
+		return err;
+	return cgf_store_remove(name, nla_get_flag(info->attrs[CGFENCE_A_FORCE]), info->extack);
+}
+
+static int cgf_nl_profile_mode(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	int err;
+
+	err = cgf_nl_get_name(info, &name) ?:
+	      cgf_nl_require(info, CGFENCE_A_PROFILE_MODE, "profile mode missing");
+	if (err)
+		return err;
+	return cgf_store_set_mode(name, nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]),
+				  info->extack);
+}
+
+static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	int err;
+
+	err = cgf_nl_get_name(info, &name) ?:
+	      cgf_nl_require(info, CGFENCE_A_CGROUP_ID, "cgroup id missing");
+	if (err)
+		return err;
+	return cgf_store_attach(nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]), name,
+				info->extack);
+}
+
+static int cgf_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = cgf_nl_require(info, CGFENCE_A_CGROUP_ID, "cgroup id missing");
+	if (err)
+		return err;
+	return cgf_store_detach(nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]), info->extack);
+}
+
+static int cgf_nl_lock(struct sk_buff *skb, struct genl_info *info)
+{
+	return cgf_store_lock(info->extack);
+}
+
+static int cgf_nl_status_fill(struct sk_buff *msg)
+{
+	struct cgf_store_status store;
+
+	cgf_store_get_status(&store);
+	if (nla_put_string(msg, CGFENCE_A_STATUS_VERSION, CGFENCE_VERSION) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_BACKEND, cgf_backend_kind()) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_HOOKS_ATTACHED, cgf_backend_hooks_attached()) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_HOOKS_TOTAL, cgf_backend_hooks_total()) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_PROFILES, store.profiles) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_ATTACHMENTS, store.attachments) ||
+	    nla_put_u8(msg, CGFENCE_A_STATUS_LOCKED, store.locked) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_STATUS_DENIALS_LOST, cgf_events_lost(),
+			      CGFENCE_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int cgf_nl_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &cgf_genl_family, 0, CGFENCE_CMD_STATUS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = cgf_nl_status_fill(msg);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* Joining needs CAP_SYS_ADMIN: denial records name files and processes of every container. */
+static const struct genl_multicast_group cgf_mcgrps[] = {
+	[CGF_MCGRP_DENIALS] = { .name = CGFENCE_MCGRP_DENIALS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+#define CGF_DOIT(_cmd, _doit, _policy) {			\
+	.cmd = (_cmd), .doit = (_doit),				\
+	.policy = (_policy), .maxattr = CGFENCE_A_MAX,		\
+}
+
+/*
+ * resv_start_op 0: the core validates every command strictly, rejects any attribute a
+ * command's policy does not declare (and all attributes where it has none) and any
+ * unknown header flag. Commands without a policy take no attributes.
+ */
+static const struct genl_ops cgf_genl_ops[] = {
+	{ .cmd = CGFENCE_CMD_STATUS, .doit = cgf_nl_status },
+	CGF_DOIT(CGFENCE_CMD_PROFILE_BEGIN, cgf_nl_profile_begin, cgf_begin_policy),
+	CGF_DOIT(CGFENCE_CMD_PROFILE_ADD, cgf_nl_profile_add, cgf_add_policy),
+	{ .cmd = CGFENCE_CMD_PROFILE_COMMIT, .doit = cgf_nl_profile_commit },
+	{ .cmd = CGFENCE_CMD_PROFILE_ABORT, .doit = cgf_nl_profile_abort },
+	CGF_DOIT(CGFENCE_CMD_PROFILE_REMOVE, cgf_nl_profile_remove, cgf_remove_policy),
+	{
+		.cmd = CGFENCE_CMD_PROFILE_GET,
+		.doit = cgf_nl_profile_get,
+		.dumpit = cgf_nl_profile_dump,
+		.policy = cgf_name_policy,
+		.maxattr = CGFENCE_A_MAX,
+	},
+	CGF_DOIT(CGFENCE_CMD_PROFILE_MODE, cgf_nl_profile_mode, cgf_mode_policy),
+	CGF_DOIT(CGFENCE_CMD_ATTACH, cgf_nl_attach, cgf_attach_policy),
+	CGF_DOIT(CGFENCE_CMD_DETACH, cgf_nl_detach, cgf_detach_policy),
+	{
+		.cmd = CGFENCE_CMD_ATTACH_GET,
+		.dumpit = cgf_nl_attach_dump,
+	},
+	{ .cmd = CGFENCE_CMD_LOCK, .doit = cgf_nl_lock },
+	{
+		.cmd = CGFENCE_CMD_DENIAL,
+		.dumpit = cgf_nl_denial_dump,
+		.policy = cgf_denial_policy,
+		.maxattr = CGFENCE_A_MAX,
+	},
+};
+
+struct genl_family cgf_genl_family __ro_after_init = {
+	.name = CGFENCE_GENL_NAME,
+	.version = CGFENCE_GENL_VERSION,
+	.maxattr = CGFENCE_A_MAX,
+	.module = THIS_MODULE,
+	.ops = cgf_genl_ops,
+	.n_ops = ARRAY_SIZE(cgf_genl_ops),
+	.resv_start_op = 0,
+	/* Policy is node-wide: containers with their own network namespace must not see it. */
+	.netnsok = false,
+	.pre_doit = cgf_nl_pre_doit,
+	.mcgrps = cgf_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(cgf_mcgrps),
+};
+
+/* Filled once the family has its multicast groups: joins are checked against it. */
+static struct cgf_events_sink cgf_denials_sink __ro_after_init = {
+	.notify = cgf_nl_denial_notify,
+};
+
+int cgf_control_init(void)
+{
+	int err;
+
+	err = cgf_control_load_init();
+	if (err)
+		return err;
+	err = genl_register_family(&cgf_genl_family);
+	if (err) {
+		cgf_control_load_exit();
+		return err;
+	}
+	cgf_denials_sink.group = cgf_genl_family.mcgrp_offset + CGF_MCGRP_DENIALS;
+	cgf_events_set_sink(&cgf_denials_sink);
+	return 0;
+}
+
+void cgf_control_exit(void)
+{
+	cgf_events_set_sink(NULL);
+	genl_unregister_family(&cgf_genl_family);
+	cgf_control_load_exit();
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence control plane, reading: profile and attachment dumps, denial dumps and multicast. */
+
+#include <linux/cgroup.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include <uapi/cgfence.h>
+
+#include "control.h"
+#include "engine.h"
+#include "events.h"
+#include "store.h"
+
+static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *profile)
+{
+	if (nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
+	    nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, profile->mode) ||
+	    nla_put_u8(msg, CGFENCE_A_PROFILE_FILE_DEFAULT, profile->file_default) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_PROFILE_GENERATION, profile->generation,
+			      CGFENCE_A_PAD) ||
+	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, profile->nr_rules) ||
+	    nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, profile->nr_attachments))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The store writes @generation under its mutex before any entry; each message, and the
+ * final DONE through cb->seq, is marked NLM_F_DUMP_INTR when it differs from the
+ * previous dumpit call's.
+ */
+struct cgf_dump_ctx {
+	struct sk_buff *msg;
+	struct netlink_callback *cb;
+	u64 generation;
+	char *path;	/* scratch for cgroup paths */
+};
+
+static int cgf_fill_profile(const struct cgf_profile_info *profile, void *arg)
+{
+	struct cgf_dump_ctx *ctx = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
+			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_PROFILE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	ctx->cb->seq = ctx->generation;
+	genl_dump_check_consistent(ctx->cb, hdr);
+	if (cgf_put_profile(ctx->msg, profile)) {
+		genlmsg_cancel(ctx->msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->msg, hdr);
+	return 0;
+}
+
+int cgf_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cgf_dump_ctx ctx = { .msg = skb, .cb = cb };
+	unsigned long index = cb->args[0];
+	int err;
+
+	err = cgf_nl_dump_permitted(cb);
+	if (err)
+		return err;
+	cgf_store_dump_profiles(&index, &ctx.generation, NULL, cgf_fill_profile, &ctx);
+	cb->seq = ctx.generation;
+	cb->args[0] = index;
+	return skb->len;
+}
+
+struct cgf_reply_ctx {
+	struct sk_buff *msg;
+	bool found;
+};
+
+/*
+ * cgroup v2 has no way to list the device rules it enforces; a profile's reply lists
+ * its own, as compiled, up to what one reply holds (then a truncation flag).
+ */
+static int cgf_put_device_rules(struct sk_buff *msg, const struct cgf_profile *profile)
+{
+	struct nlattr *rules, *one;
+	struct cgf_rule rule;
+	u32 i;
+
+	rules = nla_nest_start(msg, CGFENCE_A_DEVICE_RULES);
+	if (!rules)
+		return -EMSGSIZE;
+	for (i = 0; !cgf_profile_device_rule(profile, i, &rule); i++) {
+		one = nla_nest_start(msg, CGFENCE_RULE_A_RULE);
+		if (!one ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_ID, rule.id) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_KIND, rule.kind) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_EFFECT, rule.effect) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_DEV_TYPE, rule.device.type) ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_DEV_MAJOR, rule.device.major) ||
+		    nla_put_u32(msg, CGFENCE_RULE_A_DEV_MINOR, rule.device.minor) ||
+		    nla_put_u8(msg, CGFENCE_RULE_A_DEV_ACCESS, rule.device.access)) {
+			if (one)
+				nla_nest_cancel(msg, one);
+			nla_nest_end(msg, rules);
+			return nla_put_flag(msg, CGFENCE_A_DEVICE_RULES_TRUNCATED);
+		}
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, rules);
+	return 0;
+}
+
+static int cgf_reply_profile(const struct cgf_profile_info *profile, void *arg)
+{
+	struct cgf_reply_ctx *ctx = arg;
+
+	ctx->found = true;
+	/* One is all we want. */
+	return cgf_put_profile(ctx->msg, profile) ?:
+	       cgf_put_device_rules(ctx->msg, profile->compiled) ?: 1;
+}
+
+int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cgf_reply_ctx ctx = { .found = false };
+	unsigned long index = 0;
+	const char *name;
+	u64 generation;
+	void *hdr;
+	int err;
+
+	err = cgf_nl_get_name(info, &name);
+	if (err)
+		return err;
+	/* Room for a few thousand device rules; beyond that the reply says it is cut. */
+	ctx.msg = nlmsg_new(SZ_64K, GFP_KERNEL);
+	if (!ctx.msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(ctx.msg, info, &cgf_genl_family, 0, CGFENCE_CMD_PROFILE_GET);
+	if (!hdr) {
+		nlmsg_free(ctx.msg);
+		return -EMSGSIZE;
+	}
+	cgf_store_dump_profiles(&index, &generation, name, cgf_reply_profile, &ctx);
+	if (!ctx.found) {
+		nlmsg_free(ctx.msg);
+		NL_SET_ERR_MSG_MOD(info->extack, "no profile by that name is loaded");
+		return -ENOENT;
+	}
+	genlmsg_end(ctx.msg, hdr);
+	return genlmsg_reply(ctx.msg, info);
+}
+
+static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
+{
+	struct cgf_dump_ctx *ctx = arg;
+	void *hdr;
+	int len;
+
+	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
+			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_ATTACH_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	ctx->cb->seq = ctx->generation;
+	genl_dump_check_consistent(ctx->cb, hdr);
+	len = cgroup_path(att->cgrp, ctx->path, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX)
+		strscpy(ctx->path, "?", PATH_MAX);
+	if (nla_put_u64_64bit(ctx->msg, CGFENCE_A_CGROUP_ID, att->cgroup_id, CGFENCE_A_PAD) ||
+	    nla_put_string(ctx->msg, CGFENCE_A_CGROUP_PATH, ctx->path) ||
+	    nla_put_string(ctx->msg, CGFENCE_A_PROFILE_NAME, att->profile)) {
+		genlmsg_cancel(ctx->msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->msg, hdr);
+	return 0;
+}
+
+int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cgf_dump_ctx ctx = { .msg = skb, .cb = cb };
+	unsigned long index = cb->args[0];
+	int err;
+
+	err = cgf_nl_dump_permitted(cb);
+	if (err)
+		return err;
+	ctx.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!ctx.path)
+		return -ENOMEM;
+	cgf_store_dump_attachments(&index, &ctx.generation, cgf_fill_attachment, &ctx);
+	cb->seq = ctx.generation;
+	kfree(ctx.path);
+	cb->args[0] = index;
+	return skb->len;
+}
+
+static int cgf_put_denial(struct sk_buff *msg, const struct cgf_event *ev)
+{
+	if (nla_put_u64_64bit(msg, CGFENCE_A_DENIAL_SEQ, ev->seq, CGFENCE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_DENIAL_TIME, ev->time_ns, CGFENCE_A_PAD) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_CGROUP_ID, ev->cgroup_id, CGFENCE_A_PAD) ||
+	    nla_put_string(msg, CGFENCE_A_CGROUP_PATH, ev->cgroup) ||
+	    nla_put_string(msg, CGFENCE_A_PROFILE_NAME, ev->profile) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_RULE_ID, ev->rule_id) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_OP, ev->op) ||
+	    nla_put_u8(msg, CGFENCE_A_DENIAL_KIND, ev->kind) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_OBJECT, ev->object) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_REQUESTED, ev->requested) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_DENIED, ev->denied) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_PID, ev->pid) ||
+	    nla_put_string(msg, CGFENCE_A_DENIAL_COMM, ev->comm) ||
+	    nla_put_u8(msg, CGFENCE_A_DENIAL_VERDICT, ev->verdict) ||
+	    nla_put_u32(msg, CGFENCE_A_DENIAL_LOST, ev->lost))
+		return -EMSGSIZE;
+	return 0;
+}
+
+void cgf_nl_denial_notify(const struct cgf_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&cgf_genl_family, &init_net, CGF_MCGRP_DENIALS))
+		return;
+	/* Sized to the record, so a follower's receive buffer holds many of them. */
+	msg = genlmsg_new(sizeof(*ev) + 256, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &cgf_genl_family, 0, CGFENCE_CMD_DENIAL);
+	if (!hdr || cgf_put_denial(msg, ev)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&cgf_genl_family, msg, 0, CGF_MCGRP_DENIALS, GFP_KERNEL);
+}
+
+/* cb->args[0]: the next seq to send; a dump may start at CGFENCE_A_DENIAL_SEQ. */
+int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct cgf_event *ev;
+	u64 seq;
+	void *hdr;
+	int err;
+
+	err = cgf_nl_dump_permitted(cb);
+	if (err)
+		return err;
+	if (!cb->args[0])
+		cb->args[0] = info->attrs[CGFENCE_A_DENIAL_SEQ] ?
+			      nla_get_u64(info->attrs[CGFENCE_A_DENIAL_SEQ]) : 1;
+	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	for (seq = cb->args[0]; !cgf_events_read(&seq, ev); cb->args[0] = seq) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_DENIAL);
+		if (!hdr)
+			break;
+		if (cgf_put_denial(skb, ev)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(ev);
+	return skb->len;
+}
+
+const struct nla_policy cgf_denial_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_DENIAL_SEQ] = { .type = NLA_U64 },
+};

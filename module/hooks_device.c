@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence device hooks: devices judged by type and number, on open, mknod and mount. */
+
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+
+#include "hooks.h"
+#include "hooks_internal.h"
+#include "judge.h"
+
+struct cgf_device_request {
+	struct cgf_judgement j;
+	u8 type;		/* CGFENCE_DEV_CHAR or CGFENCE_DEV_BLOCK */
+	dev_t dev;
+	char object[32];	/* "c MAJ:MIN", for the record */
+};
+
+static bool cgf_device_prepare(struct cgf_judgement *j)
+{
+	struct cgf_device_request *req = container_of(j, struct cgf_device_request, j);
+
+	snprintf(req->object, sizeof(req->object), "%c %u:%u",
+		 req->type == CGFENCE_DEV_BLOCK ? 'b' : 'c', MAJOR(req->dev), MINOR(req->dev));
+	j->object = req->object;
+	return true;
+}
+
+static bool cgf_device_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			      const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_device_request *req = container_of(j, struct cgf_device_request, j);
+
+	cgf_device_check(profile, req->type, MAJOR(req->dev), MINOR(req->dev), j->requested,
+			 verdict);
+	return verdict->denied;
+}
+
+/*
+ * Devices are judged by type and number (i_rdev), never by the node's name: a node the
+ * host created under another name, anywhere the container can reach, is the same device.
+ */
+int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno)
+{
+	struct cgf_device_request req = {
+		.j = {
+			.op = op,
+			.deny_errno = deny_errno,
+			.requested = access,
+			.prepare = cgf_device_prepare,
+			.decide = cgf_device_decide,
+		},
+		.type = S_ISBLK(mode) ? CGFENCE_DEV_BLOCK : CGFENCE_DEV_CHAR,
+		.dev = dev,
+	};
+
+	if (!access)
+		return 0;
+	return cgf_judge(&req.j);
+}
+
+int cgf_judge_device_open(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	u32 access = 0;
+
+	if (!S_ISCHR(inode->i_mode) && !S_ISBLK(inode->i_mode))
+		return 0;
+	if (file->f_mode & FMODE_READ)
+		access |= CGFENCE_DEV_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= CGFENCE_DEV_WRITE;
+	return cgf_judge_device(CGF_OP_DEVICE_OPEN, inode->i_mode, inode->i_rdev, access, -EACCES);
+}
+
+/* A block device is judged by its number when a filesystem on it is mounted, too. */
+int cgf_hook_sb_kern_mount(struct super_block *sb)
+{
+	u32 access = CGFENCE_DEV_READ;
+
+	if (!sb->s_bdev)
+		return 0;
+	if (!sb_rdonly(sb))
+		access |= CGFENCE_DEV_WRITE;
+	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev, access, -EPERM);
+}
+
+/* A remount to read-write writes to the device: both accesses again. */
+int cgf_hook_sb_kern_mount_rw(struct super_block *sb)
+{
+	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev,
+				CGFENCE_DEV_READ | CGFENCE_DEV_WRITE, -EPERM);
+}

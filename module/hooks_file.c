@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence file hooks: open, exec, mappings, and every change to a name or its attributes. */
+
+#include <linux/binfmts.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+
+#include "hooks.h"
+#include "hooks_internal.h"
+#include "judge.h"
+#include "object.h"
+
+/* One object, named as the container sees it, and the permissions asked of it. */
+struct cgf_file_request {
+	struct cgf_judgement j;
+	const struct path *path;
+	struct cgf_object object;
+};
+
+static bool cgf_file_prepare(struct cgf_judgement *j)
+{
+	struct cgf_file_request *req = container_of(j, struct cgf_file_request, j);
+
+	if (cgf_object_name(req->path, cgf_object_buffer(0), PATH_MAX, &req->object))
+		return false;
+	j->object = req->object.name;
+	return true;
+}
+
+static bool cgf_file_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			    const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_file_request *req = container_of(j, struct cgf_file_request, j);
+
+	cgf_file_check(profile, req->object.name, req->object.len, j->requested, verdict);
+	return verdict->denied;
+}
+
+/* A refused file access is EACCES. */
+static int cgf_judge_path(enum cgf_op op, const struct path *path, u32 requested)
+{
+	struct cgf_file_request req = {
+		.j = {
+			.op = op,
+			.deny_errno = -EACCES,
+			.requested = requested,
+			.prepare = cgf_file_prepare,
+			.decide = cgf_file_decide,
+		},
+		.path = path,
+	};
+
+	if (!requested)
+		return 0;
+	return cgf_judge(&req.j);
+}
+
+static int cgf_judge_dentry(enum cgf_op op, const struct path *dir, struct dentry *dentry,
+			    u32 requested)
+{
+	struct path path = { .mnt = dir->mnt, .dentry = dentry };
+
+	return cgf_judge_path(op, &path, requested);
+}
+
+int cgf_hook_file_open(struct file *file)
+{
+	u32 requested = 0;
+	int err;
+
+	/* Both the device (by number) and the node (by path) must be allowed. */
+	err = cgf_judge_device_open(file);
+	if (err)
+		return err;
+
+	/* An exec open is judged as exec, here and again by bprm_check. */
+	if (file->f_flags & __FMODE_EXEC)
+		return cgf_judge_path(CGF_OP_EXEC, &file->f_path, CGFENCE_FILE_EXEC);
+	if (file->f_mode & FMODE_READ)
+		requested |= CGFENCE_FILE_READ;
+	if (file->f_mode & FMODE_WRITE)
+		requested |= (file->f_flags & O_APPEND) ? CGFENCE_FILE_APPEND : CGFENCE_FILE_WRITE;
+	/*
+	 * O_TMPFILE creates a file without any path hook (6.1's do_tmpfile calls none), and
+	 * linkat() can give it a name later: its open is its creation.
+	 */
+	if ((file->f_flags & __O_TMPFILE) == __O_TMPFILE)
+		requested |= CGFENCE_FILE_CREATE;
+	/* O_TRUNC reaches security_path_truncate() on its own. */
+	return cgf_judge_path(CGF_OP_OPEN, &file->f_path, requested);
+}
+
+int cgf_hook_bprm_check_security(struct linux_binprm *bprm)
+{
+	return cgf_judge_path(CGF_OP_EXEC, &bprm->file->f_path, CGFENCE_FILE_EXEC);
+}
+
+int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
+		       unsigned long flags)
+{
+	if (!file || !(prot & PROT_EXEC))
+		return 0;
+	return cgf_judge_path(CGF_OP_MMAP, &file->f_path, CGFENCE_FILE_EXEC);
+}
+
+int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
+			   unsigned long prot)
+{
+	/* Only a mapping that gains exec asks for it. */
+	if (!vma->vm_file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+		return 0;
+	return cgf_judge_path(CGF_OP_MPROTECT, &vma->vm_file->f_path, CGFENCE_FILE_EXEC);
+}
+
+int cgf_hook_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			unsigned int dev)
+{
+	int err;
+
+	/* @dev is the mknod(2) argument, still in its user-space encoding. */
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		err = cgf_judge_device(CGF_OP_DEVICE_MKNOD, mode, new_decode_dev(dev),
+				       CGFENCE_DEV_MKNOD, -EPERM);
+		if (err)
+			return err;
+	}
+	/*
+	 * A regular file here is open(O_CREAT), which asks before it knows whether the file
+	 * exists: an existing one is then opened whatever the answer.
+	 */
+	return cgf_judge_dentry(S_ISREG(mode) ? CGF_OP_CREATE : CGF_OP_MKNOD, dir, dentry,
+				CGFENCE_FILE_CREATE);
+}
+
+int cgf_hook_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode)
+{
+	return cgf_judge_dentry(CGF_OP_MKDIR, dir, dentry, CGFENCE_FILE_CREATE);
+}
+
+int cgf_hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	return cgf_judge_dentry(CGF_OP_RMDIR, dir, dentry, CGFENCE_FILE_DELETE);
+}
+
+int cgf_hook_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	return cgf_judge_dentry(CGF_OP_UNLINK, dir, dentry, CGFENCE_FILE_DELETE);
+}
+
+int cgf_hook_path_symlink(const struct path *dir, struct dentry *dentry, const char *old_name)
+{
+	return cgf_judge_dentry(CGF_OP_SYMLINK, dir, dentry, CGFENCE_FILE_CREATE);
+}
+
+int cgf_hook_path_truncate(const struct path *path)
+{
+	return cgf_judge_path(CGF_OP_TRUNCATE, path, CGFENCE_FILE_TRUNCATE);
+}
+
+int cgf_hook_path_chmod(const struct path *path, umode_t mode)
+{
+	return cgf_judge_path(CGF_OP_CHMOD, path, CGFENCE_FILE_SETATTR);
+}
+
+int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	return cgf_judge_path(CGF_OP_CHOWN, path, CGFENCE_FILE_SETATTR);
+}

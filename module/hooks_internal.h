@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cgfence judgements that more than one hook file asks: devices by number. */
+#ifndef _CGFENCE_HOOKS_INTERNAL_H
+#define _CGFENCE_HOOKS_INTERNAL_H
+
+#include <linux/types.h>
+
+#include "ops.h"
+
+struct file;
+
+/* @access: CGFENCE_DEV_* bits; an enforced refusal returns @deny_errno. */
+int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno);
+/* The device behind an opened character or block node, by number; 0 for other files. */
+int cgf_judge_device_open(struct file *file);
+
+#endif /* _CGFENCE_HOOKS_INTERNAL_H */

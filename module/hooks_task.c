@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgfence task hooks: a confined task stays in its subtree, and cannot take cgfence away. */
+
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/fs.h>
+#include <linux/kernfs.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/sched.h>
+
+#include "events.h"
+#include "hooks.h"
+#include "judge.h"
+#include "store.h"
+
+/*
+ * Policy follows the cgroup subtree: a confined task may move tasks only into cgroups
+ * every one of its attachments still covers. Writing cgroup.procs or cgroup.threads of
+ * any other cgroup (reached through a host mount or a leaked descriptor) is refused.
+ */
+struct cgf_migrate_request {
+	struct cgf_judgement j;
+	const struct file *file;
+	struct cgroup *target;
+};
+
+static bool cgf_is_cgroup_migration_file(const struct file *file)
+{
+	const struct dentry *dentry = file->f_path.dentry;
+
+	if (dentry->d_sb->s_magic != CGROUP2_SUPER_MAGIC || !d_is_reg(dentry))
+		return false;
+	return !strcmp(dentry->d_name.name, "cgroup.procs") ||
+	       !strcmp(dentry->d_name.name, "cgroup.threads");
+}
+
+/* Under RCU, as cgroup files are: the cgroup whose procs file this is. */
+static bool cgf_migrate_prepare(struct cgf_judgement *j)
+{
+	struct cgf_migrate_request *req = container_of(j, struct cgf_migrate_request, j);
+	struct kernfs_node *kn = file_inode(req->file)->i_private;
+
+	req->target = kn && kn->parent ?
+		      rcu_dereference(*(struct cgroup __rcu **)&kn->parent->priv) : NULL;
+	return true;
+}
+
+static bool cgf_migrate_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			       const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_migrate_request *req = container_of(j, struct cgf_migrate_request, j);
+
+	return !req->target || !cgroup_is_descendant(req->target, att->cgrp);
+}
+
+int cgf_hook_file_permission(struct file *file, int mask)
+{
+	struct cgf_migrate_request req = {
+		.j = {
+			.op = CGF_OP_CGROUP_MIGRATE,
+			.deny_errno = -EPERM,
+			.object = file->f_path.dentry->d_name.name,
+			.prepare = cgf_migrate_prepare,
+			.decide = cgf_migrate_decide,
+		},
+		.file = file,
+	};
+
+	if (!(mask & MAY_WRITE) || !static_branch_unlikely(&cgf_confinement_active) ||
+	    !cgf_is_cgroup_migration_file(file))
+		return 0;
+	return cgf_judge(&req.j);
+}
+
+/* The target cgroup of clone3(CLONE_INTO_CGROUP) is not visible here: refuse it whole. */
+int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
+{
+	if (!(clone_flags & CLONE_INTO_CGROUP))
+		return 0;
+	return cgf_refuse_confined(CGF_OP_CLONE_INTO_CGROUP);
+}
+
+/*
+ * A locked policy must outlive everything until reboot, and this kernel allows
+ * "rmmod -f" (CONFIG_MODULE_FORCE_UNLOAD), which ignores the reference lock() holds.
+ * While locked, delete_module("cgfence") is refused; a name that cannot be read
+ * without faulting might be ours, so it is refused too.
+ */
+int cgf_hook_delete_module(const char __user *name)
+{
+	char buf[sizeof(KBUILD_MODNAME)];
+
+	if (!cgf_store_locked())
+		return 0;
+	if (copy_from_user_nofault(buf, name, sizeof(buf)))
+		return -EPERM;
+	return memcmp(buf, KBUILD_MODNAME, sizeof(buf)) ? 0 : -EPERM;
+}
+
+/*
+ * Joining the denials group: the multicast group's own flag asks CAP_SYS_ADMIN, which a
+ * confined container may hold. The same checks as every command apply, through the one
+ * place 6.1 lets us see a join (genl_bind(), hooked like the security functions).
+ */
+int cgf_hook_genl_bind(struct net *net, int group)
+{
+	if (!cgf_events_is_sink_group(group))
+		return 0;
+	if (!capable(CAP_MAC_ADMIN) || cgf_subject_current_confined())
+		return -EPERM;
+	return 0;
+}

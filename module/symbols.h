@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cgfence kernel functions a loadable module cannot link against, resolved at load. */
+#ifndef _CGFENCE_SYMBOLS_H
+#define _CGFENCE_SYMBOLS_H
+
+struct path;
+
+extern char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
+
+/* Every symbol is required: a missing one fails the load. */
+int cgf_symbols_init(void);
+
+#endif /* _CGFENCE_SYMBOLS_H */
