@@ -7,6 +7,8 @@
 #include <linux/dcache.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
 #include <linux/ftrace.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
@@ -279,19 +281,86 @@ static int cgf_decide_open_tree(struct ftrace_regs *fregs)
 	return cgf_hook_open_tree_clone();
 }
 
-/* delete_module(name, flags): the name is the first argument of either ABI. */
+/*
+ * delete_module(name, flags): flags is the second argument, in si for x86-64 (and x32)
+ * and in cx for ia32, where the kernel takes only the low 32 bits, as we do: a 64-bit
+ * task entering through int $0x80 with high bits set cannot make us read another value.
+ */
 static int cgf_decide_x64_delete_module(struct ftrace_regs *fregs)
 {
 	const struct pt_regs *user_regs = CGF_ARG(const struct pt_regs *, 0);
 
-	return cgf_hook_delete_module((const char __user *)user_regs->di);
+	return cgf_hook_delete_module((unsigned int)user_regs->si);
 }
 
 static int cgf_decide_ia32_delete_module(struct ftrace_regs *fregs)
 {
 	const struct pt_regs *user_regs = CGF_ARG(const struct pt_regs *, 0);
 
-	return cgf_hook_delete_module((const char __user *)user_regs->bx);
+	return cgf_hook_delete_module((unsigned int)user_regs->cx);
+}
+
+static int cgf_decide_reboot(struct ftrace_regs *fregs)
+{
+	return cgf_hook_reboot();
+}
+
+static int cgf_decide_file_ioctl(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_ioctl(CGF_ARG(struct file *, 0), CGF_ARG(unsigned int, 1),
+				   CGF_ARG(unsigned long, 2));
+}
+
+static int cgf_decide_kernel_read_file(struct ftrace_regs *fregs)
+{
+	return cgf_hook_kernel_read_file(CGF_ARG(struct file *, 0),
+					 CGF_ARG(enum kernel_read_file_id, 1), CGF_ARG(bool, 2));
+}
+
+static int cgf_decide_kernel_load_data(struct ftrace_regs *fregs)
+{
+	return cgf_hook_kernel_load_data(CGF_ARG(enum kernel_load_data_id, 0), CGF_ARG(bool, 1));
+}
+
+static int cgf_decide_locked_down(struct ftrace_regs *fregs)
+{
+	return cgf_hook_locked_down(CGF_ARG(enum lockdown_reason, 0));
+}
+
+static int cgf_decide_bpf(struct ftrace_regs *fregs)
+{
+	return cgf_hook_bpf(CGF_ARG(int, 0), CGF_ARG(union bpf_attr *, 1),
+			    CGF_ARG(unsigned int, 2));
+}
+
+static int cgf_decide_perf_event_open(struct ftrace_regs *fregs)
+{
+	return cgf_hook_perf_event_open(CGF_ARG(struct perf_event_attr *, 0), CGF_ARG(int, 1));
+}
+
+static int cgf_decide_quotactl(struct ftrace_regs *fregs)
+{
+	return cgf_hook_quotactl(CGF_ARG(int, 0), CGF_ARG(int, 1), CGF_ARG(int, 2),
+				 CGF_ARG(struct super_block *, 3));
+}
+
+static int cgf_decide_path_notify(struct ftrace_regs *fregs)
+{
+	return cgf_hook_path_notify(CGF_ARG(const struct path *, 0), CGF_ARG(u64, 1),
+				    CGF_ARG(unsigned int, 2));
+}
+
+static int cgf_decide_ptrace_access_check(struct ftrace_regs *fregs)
+{
+	return cgf_hook_ptrace_access_check(CGF_ARG(struct task_struct *, 0),
+					    CGF_ARG(unsigned int, 1));
+}
+
+static int cgf_decide_task_kill(struct ftrace_regs *fregs)
+{
+	return cgf_hook_task_kill(CGF_ARG(struct task_struct *, 0),
+				  CGF_ARG(struct kernel_siginfo *, 1), CGF_ARG(int, 2),
+				  CGF_ARG(const struct cred *, 3));
 }
 
 static int cgf_decide_genl_bind(struct ftrace_regs *fregs)
@@ -341,6 +410,18 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(sb_pivotroot),
 	CGF_HOOK(move_mount),
 	CGF_HOOK(sb_kern_mount),
+	CGF_HOOK(file_ioctl),
+	/* Same arguments; 32-bit tasks' ioctls come this way. */
+	{ .symbol = "security_file_ioctl_compat", .decide = cgf_decide_file_ioctl },
+	CGF_HOOK(kernel_read_file),
+	CGF_HOOK(kernel_load_data),
+	CGF_HOOK(locked_down),
+	CGF_HOOK(bpf),
+	CGF_HOOK(perf_event_open),
+	CGF_HOOK(quotactl),
+	CGF_HOOK(path_notify),
+	CGF_HOOK(ptrace_access_check),
+	CGF_HOOK(task_kill),
 	CGF_SYSCALL(x64, fspick),
 	CGF_SYSCALL(ia32, fspick),
 	CGF_SYSCALL(x64, open_tree),
@@ -351,6 +432,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	  .returns = CGF_RETURNS_LONG },
 	{ .symbol = "__ia32_sys_delete_module", .decide = cgf_decide_ia32_delete_module,
 	  .returns = CGF_RETURNS_LONG },
+	CGF_SYSCALL(x64, reboot),
+	CGF_SYSCALL(ia32, reboot),
 	/* Not a security hook: the only place a multicast join can be refused on 6.1. */
 	{ .symbol = "genl_bind", .decide = cgf_decide_genl_bind },
 };

@@ -21,7 +21,9 @@ static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *p
 	    nla_put_u64_64bit(msg, CGFENCE_A_PROFILE_GENERATION, profile->generation,
 			      CGFENCE_A_PAD) ||
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, profile->nr_rules) ||
-	    nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, profile->nr_attachments))
+	    nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, profile->nr_attachments) ||
+	    nla_put_u32(msg, CGFENCE_A_PROFILE_KERNEL_ALLOW,
+			cgf_profile_kernel_allow(profile->compiled)))
 		return -EMSGSIZE;
 	return 0;
 }

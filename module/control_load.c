@@ -40,7 +40,7 @@ static unsigned int cgf_nr_txns;
 static const struct nla_policy cgf_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
 	[CGFENCE_RULE_A_RULE] = { .type = NLA_REJECT },
 	[CGFENCE_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[CGFENCE_RULE_A_KIND] = NLA_POLICY_RANGE(NLA_U8, CGFENCE_RULE_FILE, CGFENCE_RULE_DEVICE),
+	[CGFENCE_RULE_A_KIND] = NLA_POLICY_RANGE(NLA_U8, CGFENCE_RULE_FILE, CGFENCE_RULE_KERNEL),
 	[CGFENCE_RULE_A_EFFECT] = NLA_POLICY_RANGE(NLA_U8, CGFENCE_EFFECT_ALLOW,
 						   CGFENCE_EFFECT_DENY),
 	[CGFENCE_RULE_A_FILE_PERMS] = NLA_POLICY_MASK(NLA_U32, CGFENCE_FILE_ALL),
@@ -58,6 +58,7 @@ static const struct nla_policy cgf_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
 	[CGFENCE_RULE_A_DEV_MINOR] = { .type = NLA_U32 },
 	[CGFENCE_RULE_A_DEV_ACCESS] = NLA_POLICY_MASK(NLA_U8, CGFENCE_DEV_READ | CGFENCE_DEV_WRITE |
 						      CGFENCE_DEV_MKNOD),
+	[CGFENCE_RULE_A_KERNEL_OPS] = NLA_POLICY_MASK(NLA_U32, CGFENCE_KERNEL_ALL),
 };
 
 static const struct nla_policy cgf_rules_policy[CGFENCE_RULE_A_RULE + 1] = {
@@ -199,6 +200,7 @@ static const u32 cgf_kind_attrs[] = {
 			       BIT(CGFENCE_RULE_A_MOUNT_REQUIRE) | BIT(CGFENCE_RULE_A_MOUNT_FORBID),
 	[CGFENCE_RULE_DEVICE] = BIT(CGFENCE_RULE_A_DEV_TYPE) | BIT(CGFENCE_RULE_A_DEV_MAJOR) |
 				BIT(CGFENCE_RULE_A_DEV_MINOR) | BIT(CGFENCE_RULE_A_DEV_ACCESS),
+	[CGFENCE_RULE_KERNEL] = BIT(CGFENCE_RULE_A_KERNEL_OPS),
 };
 
 static const u32 cgf_kind_required[] = {
@@ -206,6 +208,7 @@ static const u32 cgf_kind_required[] = {
 	[CGFENCE_RULE_MOUNT] = BIT(CGFENCE_RULE_A_MOUNT_OPS),
 	[CGFENCE_RULE_DEVICE] = BIT(CGFENCE_RULE_A_DEV_TYPE) | BIT(CGFENCE_RULE_A_DEV_MAJOR) |
 				BIT(CGFENCE_RULE_A_DEV_MINOR) | BIT(CGFENCE_RULE_A_DEV_ACCESS),
+	[CGFENCE_RULE_KERNEL] = BIT(CGFENCE_RULE_A_KERNEL_OPS),
 };
 
 static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
@@ -279,6 +282,9 @@ static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
 		rule->device.access = nla_get_u8(tb[CGFENCE_RULE_A_DEV_ACCESS]);
 		rule->device.major = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MAJOR]);
 		rule->device.minor = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MINOR]);
+		break;
+	case CGFENCE_RULE_KERNEL:
+		rule->kernel.ops = nla_get_u32(tb[CGFENCE_RULE_A_KERNEL_OPS]);
 		break;
 	}
 

@@ -33,6 +33,9 @@ struct cgf_rule {
 			u32 target_len;
 		} mount;
 		struct {
+			u32 ops;		/* CGFENCE_KERNEL_* */
+		} kernel;
+		struct {
 			u8 type;		/* CGFENCE_DEV_CHAR | CGFENCE_DEV_BLOCK */
 			u8 access;		/* CGFENCE_DEV_READ | WRITE | MKNOD */
 			u32 major;		/* or CGFENCE_DEV_ANY */
@@ -109,6 +112,14 @@ bool cgf_file_same_below(const struct cgf_profile *profile, const char *a, size_
 /* Device rules: by type and number only. No rule: denied. Deny rules win. */
 void cgf_device_check(const struct cgf_profile *profile, u8 type, u32 major, u32 minor,
 		      u32 access, struct cgf_verdict *verdict);
+
+/*
+ * Kernel rules: @op is one CGFENCE_KERNEL_* bit. Denied unless an allow rule names it;
+ * a deny rule naming it wins (its id is reported).
+ */
+void cgf_kernel_check(const struct cgf_profile *profile, u32 op, struct cgf_verdict *verdict);
+/* The CGFENCE_KERNEL_* bits the profile allows, for listing. */
+u32 cgf_profile_kernel_allow(const struct cgf_profile *profile);
 
 struct cgf_mount_request {
 	u32 op;			/* exactly one CGFENCE_MOUNT_* bit */

@@ -124,6 +124,16 @@ struct cgf_mount_rules {
 	u32 nr_rules;
 };
 
+#define CGF_KERNEL_NR_OPS 11
+static_assert(CGFENCE_KERNEL_ALL == (1U << CGF_KERNEL_NR_OPS) - 1);
+
+/* Kernel rules: a bit each, so they live in the header. */
+struct cgf_kernel_rules {
+	u32 allow;
+	u32 deny;
+	u32 deny_id[CGF_KERNEL_NR_OPS];	/* smallest deny id refusing each op */
+};
+
 struct cgf_profile {
 	struct rcu_head rcu;	/* first: kvfree_rcu() needs a small offset */
 	size_t size;		/* of the whole block */
@@ -132,6 +142,7 @@ struct cgf_profile {
 	struct cgf_file_rules file;
 	struct cgf_device_rules device;
 	struct cgf_mount_rules mount;
+	struct cgf_kernel_rules kernel;
 };
 
 /*
@@ -179,6 +190,7 @@ int cgf_pattern_validate(const char *pat, u32 len, const char * const *msgs,
 int cgf_file_rule_validate(const struct cgf_rule *rule, const char **msg);
 int cgf_device_rule_validate(const struct cgf_rule *rule, const char **msg);
 int cgf_mount_rule_validate(const struct cgf_rule *rule, const char **msg);
+int cgf_kernel_rule_validate(const struct cgf_rule *rule, const char **msg);
 
 /* File compiler (rules are already validated). */
 void cgf_file_kinds_fill(struct cgf_file_rules *file, const struct cgf_rule *rules,
@@ -197,5 +209,8 @@ void cgf_device_build_fill(const struct cgf_rule *rules, u32 nr_rules,
 size_t cgf_mount_build_size(const struct cgf_rule *rules, u32 nr_rules);
 void cgf_mount_build_fill(const struct cgf_rule *rules, u32 nr_rules,
 			  struct cgf_mount_rules *mount, void *section);
+/* Kernel rules need no section: they fill the header. */
+void cgf_kernel_build_fill(const struct cgf_rule *rules, u32 nr_rules,
+			   struct cgf_kernel_rules *kernel);
 
 #endif /* _CGFENCE_ENGINE_INTERNAL_H */

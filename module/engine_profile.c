@@ -48,8 +48,10 @@ static int cgf_rule_check(const struct cgf_rule *rule, const char **msg)
 		return cgf_mount_rule_validate(rule, msg);
 	case CGFENCE_RULE_DEVICE:
 		return cgf_device_rule_validate(rule, msg);
+	case CGFENCE_RULE_KERNEL:
+		return cgf_kernel_rule_validate(rule, msg);
 	}
-	*msg = "rule: kind must be file, mount or device";
+	*msg = "rule: kind must be file, mount, device or kernel";
 	return -EINVAL;
 }
 
@@ -208,6 +210,7 @@ struct cgf_profile *cgf_profile_build(const struct cgf_profile_spec *spec,
 	cgf_device_build_fill(rules, nr_rules, &profile->device,
 			      (char *)profile + layout.device, nr_device);
 	cgf_mount_build_fill(rules, nr_rules, &profile->mount, (char *)profile + layout.mount);
+	cgf_kernel_build_fill(rules, nr_rules, &profile->kernel);
 out:
 	cgf_file_build_cleanup(&file_build);
 	if (ret) {

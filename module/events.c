@@ -6,6 +6,7 @@
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -17,13 +18,38 @@
 /* Power of two: seq maps to a slot with a mask. */
 #define CGF_EVENTS_RING_SIZE 1024
 
+/*
+ * The lock forbids weakening, and silencing the records is weakening: while locked, the
+ * parameters cannot change (a host root could otherwise write /sys/module/cgfence/).
+ */
+static int cgf_param_set_uint(const char *val, const struct kernel_param *kp)
+{
+	return cgf_store_locked() ? -EPERM : param_set_uint(val, kp);
+}
+
+static int cgf_param_set_bool(const char *val, const struct kernel_param *kp)
+{
+	return cgf_store_locked() ? -EPERM : param_set_bool(val, kp);
+}
+
+static const struct kernel_param_ops cgf_param_uint_ops = {
+	.set = cgf_param_set_uint,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops cgf_param_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = cgf_param_set_bool,
+	.get = param_get_bool,
+};
+
 static unsigned int denials_per_second = 20;
-module_param(denials_per_second, uint, 0644);
+module_param_cb(denials_per_second, &cgf_param_uint_ops, &denials_per_second, 0644);
 MODULE_PARM_DESC(denials_per_second,
 		 "denial records each container may add per second, at most 1000000 (burst: 5 s worth)");
 
 static bool audit;
-module_param(audit, bool, 0644);
+module_param_cb(audit, &cgf_param_bool_ops, &audit, 0644);
 MODULE_PARM_DESC(audit, "also write each denial record to the kernel audit log");
 
 /*

@@ -4,9 +4,15 @@
 #define _CGFENCE_HOOKS_H
 
 #include <linux/types.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
 #include <linux/uidgid.h>
 
+union bpf_attr;
+struct cred;
 struct dentry;
+struct kernel_siginfo;
+struct perf_event_attr;
 struct file;
 struct linux_binprm;
 struct net;
@@ -49,7 +55,20 @@ int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_pa
 int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path);
 int cgf_hook_sb_kern_mount(struct super_block *sb);
 int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
-int cgf_hook_delete_module(const char __user *name);
+int cgf_hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int cgf_hook_kernel_read_file(struct file *file, enum kernel_read_file_id id, bool contents);
+int cgf_hook_kernel_load_data(enum kernel_load_data_id id, bool contents);
+int cgf_hook_locked_down(enum lockdown_reason what);
+int cgf_hook_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+int cgf_hook_perf_event_open(struct perf_event_attr *attr, int type);
+int cgf_hook_quotactl(int cmds, int type, int id, struct super_block *sb);
+int cgf_hook_path_notify(const struct path *path, u64 mask, unsigned int obj_type);
+int cgf_hook_ptrace_access_check(struct task_struct *child, unsigned int mode);
+int cgf_hook_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
+		       const struct cred *cred);
+/* System calls without a security hook: arguments as the kernel itself will use them. */
+int cgf_hook_delete_module(unsigned int flags);
+int cgf_hook_reboot(void);
 int cgf_hook_genl_bind(struct net *net, int group);
 /* Calls of the new mount API that no hook can judge rule by rule. */
 int cgf_hook_fspick(void);

@@ -2,7 +2,10 @@
 /* cgfence device hooks: devices judged by type and number, on open, mknod and mount. */
 
 #include <linux/fs.h>
+#include <linux/ioctl.h>
 #include <linux/kdev_t.h>
+#include <linux/namei.h>
+#include <linux/tty.h>
 
 #include "hooks.h"
 #include "hooks_internal.h"
@@ -58,6 +61,11 @@ int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int de
 	return cgf_judge(&req.j);
 }
 
+/*
+ * Access comes from the access mode, as the kernel's ACC_MODE() has it: mode 3
+ * (O_WRONLY|O_RDWR) opens for neither reading nor writing, only for ioctls, and is
+ * judged as read and write. No open of a device node is "no access".
+ */
 int cgf_judge_device_open(struct file *file)
 {
 	struct inode *inode = file_inode(file);
@@ -65,11 +73,42 @@ int cgf_judge_device_open(struct file *file)
 
 	if (!S_ISCHR(inode->i_mode) && !S_ISBLK(inode->i_mode))
 		return 0;
-	if (file->f_mode & FMODE_READ)
+	if (ACC_MODE(file->f_flags) & MAY_READ)
 		access |= CGFENCE_DEV_READ;
-	if (file->f_mode & FMODE_WRITE)
+	if (ACC_MODE(file->f_flags) & MAY_WRITE)
 		access |= CGFENCE_DEV_WRITE;
 	return cgf_judge_device(CGF_OP_DEVICE_OPEN, inode->i_mode, inode->i_rdev, access, -EACCES);
+}
+
+/*
+ * An ioctl drives the device: a descriptor opened for reading must not write a disk
+ * through SG_IO or detach a loop device, so every device ioctl needs the device's w.
+ * Injecting input into a terminal (TIOCSTI, TIOCLINUX) types into whatever reads it,
+ * the host's shell included: a kernel rule (tty_inject) must allow it on top. The ioctls
+ * that only change the descriptor itself are not the device's.
+ */
+int cgf_judge_device_ioctl(struct file *file, unsigned int cmd)
+{
+	struct inode *inode = file_inode(file);
+	int err;
+
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+	case FIONBIO:
+	case FIOASYNC:
+		return 0;
+	case TIOCSTI:
+	case TIOCLINUX:
+		err = cgf_judge_kernel_fmt(CGF_OP_TTY_INJECT, CGFENCE_KERNEL_TTY_INJECT,
+					   "c %ld:%ld", MAJOR(inode->i_rdev),
+					   MINOR(inode->i_rdev));
+		if (err)
+			return err;
+		break;
+	}
+	return cgf_judge_device(CGF_OP_DEVICE_IOCTL, inode->i_mode, inode->i_rdev,
+				CGFENCE_DEV_WRITE, -EACCES);
 }
 
 /* A block device is judged by its number when a filesystem on it is mounted, too. */

@@ -80,9 +80,10 @@ int cgf_hook_file_open(struct file *file)
 	/* An exec open is judged as exec, here and again by bprm_check. */
 	if (file->f_flags & __FMODE_EXEC)
 		return cgf_judge_path(CGF_OP_EXEC, &file->f_path, CGFENCE_FILE_EXEC);
-	if (file->f_mode & FMODE_READ)
+	/* From the access mode: mode 3 (ioctl only) is read and write, as ACC_MODE() says. */
+	if (ACC_MODE(file->f_flags) & MAY_READ)
 		requested |= CGFENCE_FILE_READ;
-	if (file->f_mode & FMODE_WRITE)
+	if (ACC_MODE(file->f_flags) & MAY_WRITE)
 		requested |= (file->f_flags & O_APPEND) ? CGFENCE_FILE_APPEND : CGFENCE_FILE_WRITE;
 	/*
 	 * O_TMPFILE creates a file without any path hook (6.1's do_tmpfile calls none), and
@@ -169,4 +170,24 @@ int cgf_hook_path_chmod(const struct path *path, umode_t mode)
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
 {
 	return cgf_judge_path(CGF_OP_CHOWN, path, CGFENCE_FILE_SETATTR);
+}
+
+/*
+ * ioctl(2), native and compat. Devices are judged by number (hooks_device.c). On files,
+ * the inode flags (append-only, immutable, ...) are attributes: setting them needs s,
+ * as chmod does, whatever the descriptor was opened for.
+ */
+int cgf_hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return cgf_judge_device_ioctl(file, cmd);
+	switch (cmd) {
+	case FS_IOC_SETFLAGS:
+	case FS_IOC32_SETFLAGS:
+	case FS_IOC_FSSETXATTR:
+		return cgf_judge_path(CGF_OP_SETFLAGS, &file->f_path, CGFENCE_FILE_SETATTR);
+	}
+	return 0;
 }

@@ -13,5 +13,7 @@ struct file;
 int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno);
 /* The device behind an opened character or block node, by number; 0 for other files. */
 int cgf_judge_device_open(struct file *file);
+/* An ioctl on an opened character or block device. */
+int cgf_judge_device_ioctl(struct file *file, unsigned int cmd);
 
 #endif /* _CGFENCE_HOOKS_INTERNAL_H */

@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <linux/kernfs.h>
 #include <linux/magic.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -84,20 +85,74 @@ int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 }
 
 /*
- * A locked policy must outlive everything until reboot, and this kernel allows
- * "rmmod -f" (CONFIG_MODULE_FORCE_UNLOAD), which ignores the reference lock() holds.
- * While locked, delete_module("cgfence") is refused; a name that cannot be read
- * without faulting might be ours, so it is refused too.
+ * A confined task reaches only tasks its containers cover: ptrace, process memory,
+ * pidfd_getfd(), /proc/PID/{mem,environ,fd,ns,...} and signals to any other task are
+ * refused unless a kernel rule allows them, whatever pid namespace the task shares
+ * with the host and whatever capabilities it holds.
  */
-int cgf_hook_delete_module(const char __user *name)
-{
-	char buf[sizeof(KBUILD_MODNAME)];
+struct cgf_task_request {
+	struct cgf_judgement j;
+	struct task_struct *target;
+	struct cgroup *target_cgrp;
+	int sig;
+	char object[48];
+};
 
-	if (!cgf_store_locked())
-		return 0;
-	if (copy_from_user_nofault(buf, name, sizeof(buf)))
-		return -EPERM;
-	return memcmp(buf, KBUILD_MODNAME, sizeof(buf)) ? 0 : -EPERM;
+/* Under RCU, which keeps the target's css_set alive. */
+static bool cgf_task_prepare(struct cgf_judgement *j)
+{
+	struct cgf_task_request *req = container_of(j, struct cgf_task_request, j);
+
+	req->target_cgrp = task_dfl_cgroup(req->target);
+	if (j->op == CGF_OP_SIGNAL)
+		snprintf(req->object, sizeof(req->object), "pid %d sig %d",
+			 task_pid_nr(req->target), req->sig);
+	else
+		snprintf(req->object, sizeof(req->object), "pid %d", task_pid_nr(req->target));
+	j->object = req->object;
+	return true;
+}
+
+static bool cgf_task_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			    const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_task_request *req = container_of(j, struct cgf_task_request, j);
+
+	if (cgroup_is_descendant(req->target_cgrp, att->cgrp))
+		return false;
+	return cgf_kernel_decide(j, att, profile, verdict);
+}
+
+static int cgf_judge_task(enum cgf_op op, u32 kernel_op, struct task_struct *target, int sig,
+			  bool quiet)
+{
+	struct cgf_task_request req = {
+		.j = {
+			.op = op,
+			.deny_errno = -EPERM,
+			.requested = kernel_op,
+			.prepare = cgf_task_prepare,
+			.decide = cgf_task_decide,
+			.quiet = quiet,
+		},
+		.target = target,
+		.sig = sig,
+	};
+
+	return cgf_judge(&req.j);
+}
+
+int cgf_hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
+{
+	return cgf_judge_task(CGF_OP_PTRACE, CGFENCE_KERNEL_PTRACE, child, 0,
+			      mode & PTRACE_MODE_NOAUDIT);
+}
+
+/* Only signals a task sends: the kernel's own (SIGCHLD to a parent) never get here. */
+int cgf_hook_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
+		       const struct cred *cred)
+{
+	return cgf_judge_task(CGF_OP_SIGNAL, CGFENCE_KERNEL_SIGNAL, p, sig, false);
 }
 
 /*

@@ -79,7 +79,8 @@ int cgf_judge(struct cgf_judgement *j)
 		}
 		report.rule_id = verdict.rule_id;
 		report.denied = verdict.denied;
-		cgf_report(&report);
+		if (!j->quiet)
+			cgf_report(&report);
 		if (enforced) {
 			err = j->deny_errno;
 			break;
@@ -93,6 +94,62 @@ out:
 int cgf_refuse_confined(enum cgf_op op)
 {
 	struct cgf_judgement j = { .op = op, .deny_errno = -EPERM };
+
+	return cgf_judge(&j);
+}
+
+struct cgf_kernel_request {
+	struct cgf_judgement j;
+	const char *fmt;	/* the record's object, from two numbers; NULL: none */
+	long a, b;
+	char object[48];
+};
+
+static bool cgf_kernel_prepare(struct cgf_judgement *j)
+{
+	struct cgf_kernel_request *req = container_of(j, struct cgf_kernel_request, j);
+
+	if (req->fmt) {
+		snprintf(req->object, sizeof(req->object), req->fmt, req->a, req->b);
+		j->object = req->object;
+	}
+	return true;
+}
+
+bool cgf_kernel_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+		       const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	cgf_kernel_check(profile, j->requested, verdict);
+	return verdict->denied;
+}
+
+int cgf_judge_kernel_fmt(enum cgf_op op, u32 kernel_op, const char *fmt, long a, long b)
+{
+	struct cgf_kernel_request req = {
+		.j = {
+			.op = op,
+			.deny_errno = -EPERM,
+			.requested = kernel_op,
+			.prepare = cgf_kernel_prepare,
+			.decide = cgf_kernel_decide,
+		},
+		.fmt = fmt,
+		.a = a,
+		.b = b,
+	};
+
+	return cgf_judge(&req.j);
+}
+
+int cgf_judge_kernel(enum cgf_op op, u32 kernel_op, const char *object)
+{
+	struct cgf_judgement j = {
+		.op = op,
+		.deny_errno = -EPERM,
+		.requested = kernel_op,
+		.object = object,
+		.decide = cgf_kernel_decide,
+	};
 
 	return cgf_judge(&j);
 }

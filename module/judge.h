@@ -21,6 +21,8 @@ struct cgf_attachment;
  *	does not fit), which every enforcing attachment refuses. May be NULL.
  * @decide: one profile's verdict, filled into @verdict for the record; returns true to
  *	refuse. NULL: the operation is refused to every confined task (no rule can judge it).
+ * @quiet: refuse without a record (the kernel's own probes, such as ptrace checks with
+ *	PTRACE_MODE_NOAUDIT, which ps makes for every task it lists)
  *
  * Hooks embed this in a request of their own and reach it with container_of().
  */
@@ -32,6 +34,7 @@ struct cgf_judgement {
 	bool (*prepare)(struct cgf_judgement *j);
 	bool (*decide)(struct cgf_judgement *j, const struct cgf_attachment *att,
 		       const struct cgf_profile *profile, struct cgf_verdict *verdict);
+	bool quiet;
 };
 
 /*
@@ -43,5 +46,18 @@ int cgf_judge(struct cgf_judgement *j);
 
 /* An operation no rule can judge: refused to every confined task. Return: 0 or -EPERM. */
 int cgf_refuse_confined(enum cgf_op op);
+
+/*
+ * An operation on the kernel itself, or on a task outside the container: @kernel_op is
+ * one CGFENCE_KERNEL_* bit, refused (-EPERM) unless a kernel rule allows it. @object is
+ * the record's object, a static string or NULL.
+ */
+int cgf_judge_kernel(enum cgf_op op, u32 kernel_op, const char *object);
+/* The same, with the object formatted from @fmt and two numbers (only when reported). */
+__printf(3, 0)
+int cgf_judge_kernel_fmt(enum cgf_op op, u32 kernel_op, const char *fmt, long a, long b);
+/* A @decide for kernel operations: the profile's kernel rules on @j->requested. */
+bool cgf_kernel_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+		       const struct cgf_profile *profile, struct cgf_verdict *verdict);
 
 #endif /* _CGFENCE_JUDGE_H */

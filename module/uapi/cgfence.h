@@ -50,6 +50,7 @@ enum cgfence_denial_kind {
 	CGFENCE_DENIAL_MOUNT = 2,	/* CGFENCE_MOUNT_* */
 	CGFENCE_DENIAL_DEVICE = 3,	/* CGFENCE_DEV_*; object "c MAJ:MIN" or "b MAJ:MIN" */
 	CGFENCE_DENIAL_CGROUP = 4,	/* leaving the subtree: no bits */
+	CGFENCE_DENIAL_KERNEL = 5,	/* CGFENCE_KERNEL_*: the kernel, tasks outside */
 };
 
 enum cgfence_verdict {
@@ -71,6 +72,7 @@ enum cgfence_rule_kind {
 	CGFENCE_RULE_FILE = 1,
 	CGFENCE_RULE_MOUNT = 2,
 	CGFENCE_RULE_DEVICE = 3,
+	CGFENCE_RULE_KERNEL = 4,
 };
 
 /* File permissions (policy letters in brackets). */
@@ -131,6 +133,23 @@ enum cgfence_rule_kind {
 #define CGFENCE_DEV_MKNOD	(1U << 2)	/* m */
 #define CGFENCE_DEV_ANY		0xffffffffU	/* major or minor "*" */
 
+/*
+ * What a confined task may do to the kernel itself and to tasks outside its container
+ * (policy words in brackets). Nothing unless a kernel rule allows it; deny rules win.
+ */
+#define CGFENCE_KERNEL_MODULE	(1U << 0)	/* module: load, unload; kernel-read policy, keys */
+#define CGFENCE_KERNEL_KEXEC	(1U << 1)	/* kexec: kexec_load, kexec_file_load */
+#define CGFENCE_KERNEL_REBOOT	(1U << 2)	/* reboot: reboot(2), whatever the command */
+#define CGFENCE_KERNEL_BPF	(1U << 3)	/* bpf: the bpf(2) system call */
+#define CGFENCE_KERNEL_PERF	(1U << 4)	/* perf: perf_event_open(2) */
+#define CGFENCE_KERNEL_LOCKDOWN	(1U << 5)	/* lockdown: what kernel lockdown refuses */
+#define CGFENCE_KERNEL_QUOTA	(1U << 6)	/* quota: quotactl(2) */
+#define CGFENCE_KERNEL_FANOTIFY	(1U << 7)	/* fanotify: permission event marks */
+#define CGFENCE_KERNEL_TTY_INJECT (1U << 8)	/* tty_inject: TIOCSTI, TIOCLINUX */
+#define CGFENCE_KERNEL_PTRACE	(1U << 9)	/* ptrace: trace, memory, fds of tasks outside */
+#define CGFENCE_KERNEL_SIGNAL	(1U << 10)	/* signal: signal tasks outside */
+#define CGFENCE_KERNEL_ALL	((1U << 11) - 1)
+
 /* Limits: past one a request is refused with an extack message and nothing changes. */
 #define CGFENCE_MAX_PROFILES		1024
 #define CGFENCE_MAX_RULES		100000	/* per profile */
@@ -174,6 +193,7 @@ enum cgfence_attr {
 	CGFENCE_A_DENIAL_LOST,			/* u32: records of this container dropped before */
 	CGFENCE_A_DEVICE_RULES,			/* nested like RULES: a profile's device rules */
 	CGFENCE_A_DEVICE_RULES_TRUNCATED,	/* flag: more than fit one reply */
+	CGFENCE_A_PROFILE_KERNEL_ALLOW,		/* u32, CGFENCE_KERNEL_*: what the profile allows */
 	__CGFENCE_A_MAX,
 };
 
@@ -198,6 +218,7 @@ enum cgfence_rule_attr {
 	CGFENCE_RULE_A_DEV_MAJOR,		/* u32 or CGFENCE_DEV_ANY */
 	CGFENCE_RULE_A_DEV_MINOR,		/* u32 or CGFENCE_DEV_ANY */
 	CGFENCE_RULE_A_DEV_ACCESS,		/* u8, CGFENCE_DEV_READ|WRITE|MKNOD */
+	CGFENCE_RULE_A_KERNEL_OPS,		/* u32, CGFENCE_KERNEL_* */
 	__CGFENCE_RULE_A_MAX,
 };
 

@@ -111,7 +111,7 @@ engine_cflags=(-std=gnu11 -O2 -fno-strict-aliasing -Wall -Wextra -Werror -Wno-un
 	-Wno-sign-compare -I "$here/shim" -I "$top/module")
 if ! gcc "${engine_cflags[@]}" -o "$work/engine_bench" "$here/engine_bench.c" \
 	"$top"/module/engine_profile.c "$top"/module/engine_file.c "$top"/module/engine_file_build.c "$top"/module/engine_device.c \
-	"$top"/module/engine_mount.c "$top"/module/path_glob.c "$here/shim/shim.c"; then
+	"$top"/module/engine_mount.c "$top"/module/engine_kernel.c "$top"/module/path_glob.c "$here/shim/shim.c"; then
 	die "cannot build the engine benchmark (tests/bench/shim may lack an API the engine now uses)"
 fi
 echo "bench: engine microbenchmark (userspace build of module/engine_*.c, no VM)"

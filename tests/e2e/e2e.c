@@ -358,6 +358,9 @@ int cgf_put_rule(struct genl_msg *m, const struct cgf_rule_spec *r)
 		      genl_put_u32(m, CGFENCE_RULE_A_DEV_MINOR, r->minor) ||
 		      genl_put_u8(m, CGFENCE_RULE_A_DEV_ACCESS, r->dev_access);
 		break;
+	case CGFENCE_RULE_KERNEL:
+		err = err || genl_put_u32(m, CGFENCE_RULE_A_KERNEL_OPS, r->kernel_ops);
+		break;
 	}
 	if (err) {
 		m->nlh.nlmsg_len = len;

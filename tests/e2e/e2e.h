@@ -92,7 +92,7 @@ struct cgf_file_rule {
 int cgf_put_file_rule(struct genl_msg *m, const struct cgf_file_rule *r);
 
 /*
- * A rule of any kind (file, mount, device) as the protocol carries it. Only the fields
+ * A rule of any kind (file, mount, device, kernel) as the protocol carries it. Only the fields
  * of its kind are sent; a NULL mount string and a zero require/forbid are left out,
  * which the protocol reads as "any" and "none".
  */
@@ -111,6 +111,8 @@ struct cgf_rule_spec {
 	__u8 dev_type;		/* CGFENCE_DEV_CHAR | CGFENCE_DEV_BLOCK */
 	__u8 dev_access;	/* CGFENCE_DEV_READ | _WRITE | _MKNOD */
 	__u32 major, minor;	/* or CGFENCE_DEV_ANY */
+	/* CGFENCE_RULE_KERNEL */
+	__u32 kernel_ops;	/* CGFENCE_KERNEL_* */
 };
 
 int cgf_put_rule(struct genl_msg *m, const struct cgf_rule_spec *r);

@@ -1691,7 +1691,7 @@ static int case_bad_rule_values(void *arg)
 	BAD_RULE("rule ID 0", id, 0, -ERANGE);
 	BAD_RULE("rule ID as a u8", id_len, 1, -EINVAL);
 	BAD_RULE("rule KIND 0", kind, 0, -ERANGE);
-	BAD_RULE("rule KIND 4", kind, 4, -ERANGE);
+	BAD_RULE("rule KIND 5 (past kernel)", kind, 5, -ERANGE);
 	BAD_RULE("rule EFFECT 0", effect, 0, -ERANGE);
 	BAD_RULE("rule EFFECT 3", effect, 3, -ERANGE);
 	BAD_RULE("FILE_PERMS with bit 10 (unknown permission)", perms, 1 << 10, -EINVAL);
@@ -1703,6 +1703,20 @@ static int case_bad_rule_values(void *arg)
 	BAD_RULE("file rule with MOUNT_OPS (a mount attribute)", extra, CGFENCE_RULE_A_MOUNT_OPS, -EINVAL);
 	BAD_RULE("file rule with MOUNT_FSTYPE (a mount attribute)", extra,
 		 CGFENCE_RULE_A_MOUNT_FSTYPE, -EINVAL);
+	BAD_RULE("file rule with KERNEL_OPS (a kernel attribute)", extra,
+		 CGFENCE_RULE_A_KERNEL_OPS, -EINVAL);
+	/* A kernel rule carries exactly one attribute, its operations: known bits, not none. */
+	ret |= bad_rule("kernel rule without KERNEL_OPS",
+			&(struct raw_rule){ .id = 1, .kind = CGFENCE_RULE_KERNEL, .effect = ALLOW,
+					    .perms = -1 }, -EINVAL);
+	ret |= bad_rule("kernel rule with KERNEL_OPS 0 (names no operation)",
+			&(struct raw_rule){ .id = 1, .kind = CGFENCE_RULE_KERNEL, .effect = ALLOW,
+					    .perms = -1, .extra = CGFENCE_RULE_A_KERNEL_OPS },
+			-EINVAL);
+	ret |= bad_rule("kernel rule with FILE_PERMS",
+			&(struct raw_rule){ .id = 1, .kind = CGFENCE_RULE_KERNEL, .effect = ALLOW,
+					    .perms = R, .extra = CGFENCE_RULE_A_KERNEL_OPS },
+			-EINVAL);
 	/* A device rule that carries a file path is the same mistake the other way round. */
 	ret |= bad_rule("device rule with FILE_PATH",
 			&(struct raw_rule){ .id = 1, .kind = CGFENCE_RULE_DEVICE, .effect = DENY,

@@ -984,8 +984,12 @@ static int child_container(void *arg)
 
 static int case_container_root(void *arg)
 {
-	static const struct cgf_file_rule opt_in[] = {
-		{ 1, ALLOW, R, CGFENCE_OBJECT_UNREACHABLE },
+	/* /proc/1/root is another task's: reaching it needs the kernel rule ptrace too. */
+	static const struct cgf_rule_spec opt_in[] = {
+		{ .id = 1, .kind = CGFENCE_RULE_FILE, .effect = ALLOW, .perms = R,
+		  .path = CGFENCE_OBJECT_UNREACHABLE },
+		{ .id = 2, .kind = CGFENCE_RULE_KERNEL, .effect = ALLOW,
+		  .kernel_ops = CGFENCE_KERNEL_PTRACE },
 	};
 	struct container_arg c = { .host_fd = -1, .host_dir_fd = -1, .own_fd = -1 };
 	struct box b;
@@ -1002,7 +1006,7 @@ static int case_container_root(void *arg)
 	/* The only way to let it through: a rule naming the kind. */
 	box_drop(&b);
 	c.unreachable_allowed = true;
-	if (box_make(&b, "box", "f-ctr-optin", ENFORCE, ALLOW, opt_in, ARRAY_SIZE(opt_in)))
+	if (box_make_spec(&b, "box", "f-ctr-optin", ENFORCE, ALLOW, opt_in, ARRAY_SIZE(opt_in)))
 		goto out_box;
 	ret = run_in_cgroup(b.dir, pre_container, child_container, &c);
 	if (access(HOST "/made", F_OK) == 0 || access(HOST "/secret", F_OK))
@@ -1659,7 +1663,7 @@ int main(int argc, char **argv)
 	tap_case("default allow vs default deny with no rules; denial logged with rule=0",
 		 case_default, NULL);
 	tap_case("container root (MS_MOVE + chroot): leaked host fd re-opened: unreachable, EACCES;"
-		 " allowed by allow r unreachable:",
+		 " allowed by allow r unreachable: (and kernel ptrace for /proc/1/root)",
 		 case_container_root, NULL);
 	tap_case("complain mode: allowed and logged as would-deny; enforce: EACCES and denied",
 		 case_complain, NULL);

@@ -234,16 +234,16 @@ static int case_removed_cgroup(void *arg)
 }
 
 /*
- * LOCK takes a module reference it never drops, which alone would make delete_module()
- * fail with EWOULDBLOCK (try_stop_module()). But Debian's kernel has
- * CONFIG_MODULE_FORCE_UNLOAD=y: with O_TRUNC (rmmod -f) the kernel unloads a module
- * whatever its reference count. So while locked, cgfence refuses delete_module("cgfence")
- * itself at the syscall's entry, before the kernel looks: EPERM, with or without force.
+ * LOCK takes a module reference it never drops, so a plain delete_module() fails with the
+ * kernel's own EWOULDBLOCK (try_stop_module()). Debian's kernel has
+ * CONFIG_MODULE_FORCE_UNLOAD=y: with O_TRUNC (rmmod -f) the kernel would unload a module
+ * whatever its reference count, so while locked cgfence refuses every forced unload at
+ * the syscall's entry, deciding by the flags the kernel itself reads, whatever the name.
  */
 static int case_rmmod(void *arg)
 {
 	(void)arg;
-	if (expect_err("delete_module(cgfence, O_NONBLOCK)", cgf_unload(), -EPERM))
+	if (expect_err("delete_module(cgfence, O_NONBLOCK)", cgf_unload(), -EWOULDBLOCK))
 		return -1;
 	if (!cgf_loaded())
 		return tap_fail("/sys/module/cgfence is gone");
@@ -267,17 +267,90 @@ static int case_rmmod_force(void *arg)
 	return run_in_cgroup(BOX, NULL, child_secret_denied, NULL);
 }
 
-/* Only cgfence's own name is refused: another name still gets the kernel's answer. */
+/* A forced unload of any name is refused; a plain one still gets the kernel's answer. */
 static int case_rmmod_other(void *arg)
 {
 	int err;
 
 	(void)arg;
 	err = syscall(SYS_delete_module, "cgfence_x", O_NONBLOCK | O_TRUNC) ? -errno : 0;
+	if (expect_err("delete_module(cgfence_x, O_TRUNC)", err, -EPERM))
+		return -1;
+	err = syscall(SYS_delete_module, "cgfence_x", O_NONBLOCK) ? -errno : 0;
 	if (expect_err("delete_module(cgfence_x) (no such module)", err, -ENOENT))
 		return -1;
 	err = syscall(SYS_delete_module, "cgfenc", O_NONBLOCK) ? -errno : 0;
 	return expect_err("delete_module(cgfenc) (no such module)", err, -ENOENT);
+}
+
+/*
+ * The ia32 system call ABI from a 64-bit task: int $0x80 with the name in ebx and the
+ * flags in ecx, of which the kernel reads only the low 32 bits. High bits set in rbx
+ * and rcx must not change the answer.
+ */
+static long int80_delete_module(unsigned long name, unsigned long flags)
+{
+	long ret = 129;	/* __NR_delete_module in the i386 table */
+
+	asm volatile("int $0x80" : "+a"(ret) : "b"(name), "c"(flags) : "memory");
+	return ret;
+}
+
+static int case_rmmod_int80(void *arg)
+{
+	static const char name[] = "cgfence";
+	static const char other[] = "cgfence_x";
+	unsigned long high = 1UL << 32;
+	long ret;
+
+	(void)arg;
+	/* A static binary's data sits below 4 GiB: the ia32 ABI can name it. */
+	if ((unsigned long)name >= high)
+		return tap_fail("the name is above 4 GiB (%p)", (void *)name);
+	ret = int80_delete_module((unsigned long)other, O_NONBLOCK);
+	if (expect_err("int $0x80 delete_module(cgfence_x) (control)", (int)ret, -ENOENT))
+		return -1;
+	ret = int80_delete_module((unsigned long)name, O_NONBLOCK | O_TRUNC);
+	if (expect_err("int $0x80 delete_module(cgfence, O_TRUNC)", (int)ret, -EPERM))
+		return -1;
+	ret = int80_delete_module((unsigned long)name | high, high | O_NONBLOCK | O_TRUNC);
+	if (expect_err("int $0x80 delete_module(cgfence, O_TRUNC), high bits in rbx and rcx",
+		       (int)ret, -EPERM))
+		return -1;
+	if (!cgf_loaded())
+		return tap_fail("/sys/module/cgfence is gone");
+	return expect_locked_state(1);
+}
+
+#define PARAMS "/sys/module/cgfence/parameters/"
+
+/* Silencing the records would weaken the policy: while locked, no parameter changes. */
+static int case_params(void *arg)
+{
+	bool locked = arg;
+	int want = locked ? -EPERM : 0;
+	char rate[32], audit[8];
+
+	if (read_file(PARAMS "denials_per_second", rate, sizeof(rate)) ||
+	    read_file(PARAMS "audit", audit, sizeof(audit)))
+		return tap_fail("cannot read the parameters");
+	if (expect_err("write denials_per_second", write_file(PARAMS "denials_per_second", "0"),
+		       want) ||
+	    expect_err("write audit", write_file(PARAMS "audit", "Y"), want))
+		return -1;
+	if (locked) {
+		char now[32];
+
+		if (read_file(PARAMS "denials_per_second", now, sizeof(now)) || strcmp(now, rate))
+			return tap_fail("denials_per_second changed from %s to %s", rate, now);
+		if (read_file(PARAMS "audit", now, sizeof(now)) || strcmp(now, audit))
+			return tap_fail("audit changed from %s to %s", audit, now);
+		return 0;
+	}
+	/* Put them back as they were: the control changed them. */
+	if (write_file(PARAMS "denials_per_second", rate) || write_file(PARAMS "audit", audit))
+		return tap_fail("cannot restore the parameters");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -286,6 +359,8 @@ int main(int argc, char **argv)
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	tap_case("before LOCK: profiles lk and lk2, lk attached, its task denied (control)",
 		 case_setup, NULL);
+	tap_case("before LOCK: the module parameters can be written (control)", case_params,
+		 (void *)false);
 	tap_case("LOCK with an attribute: EINVAL, still unlocked", case_lock_malformed, NULL);
 	tap_case("LOCK: STATUS locked; a transaction begun before it cannot commit",
 		 case_lock, NULL);
@@ -296,11 +371,15 @@ int main(int argc, char **argv)
 		 case_enforcing, NULL);
 	tap_case("after LOCK: a removed cgroup still drops its attachment",
 		 case_removed_cgroup, NULL);
-	tap_case("after LOCK: rmmod is refused with EPERM, the module stays and stays locked",
-		 case_rmmod, NULL);
-	tap_case("after LOCK: rmmod --force (O_TRUNC) EPERM too, enforcement goes on",
+	tap_case("after LOCK: rmmod gets the kernel's EWOULDBLOCK (the lock's reference), the"
+		 " module stays and stays locked", case_rmmod, NULL);
+	tap_case("after LOCK: rmmod --force (O_TRUNC) EPERM, enforcement goes on",
 		 case_rmmod_force, NULL);
-	tap_case("after LOCK: delete_module of other names still reaches the kernel (ENOENT)",
-		 case_rmmod_other, NULL);
+	tap_case("after LOCK: a forced unload of another name EPERM; plain ones reach the kernel"
+		 " (ENOENT)", case_rmmod_other, NULL);
+	tap_case("after LOCK: the ia32 ABI (int $0x80), high bits in rbx/rcx: forced unload EPERM",
+		 case_rmmod_int80, NULL);
+	tap_case("after LOCK: denials_per_second and audit cannot be written: EPERM, unchanged",
+		 case_params, (void *)true);
 	return tap_done();
 }

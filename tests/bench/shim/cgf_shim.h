@@ -157,6 +157,10 @@ static inline unsigned long cgf_shim_next_bit(const unsigned long *addr, unsigne
 #define for_each_set_bit(bit, addr, size)					\
 	for ((bit) = cgf_shim_next_bit((addr), (size), 0); (bit) < (size);	\
 	     (bit) = cgf_shim_next_bit((addr), (size), (bit) + 1))
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
 static inline bool test_bit(long nr, const unsigned long *addr)
 {
 	return addr[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));

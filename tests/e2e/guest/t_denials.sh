@@ -26,8 +26,9 @@ for f in a b c; do
 	echo "$f" > "$dir/data/$f"
 done
 echo odd > "$dir/odd/we ird*"
-# The host makes the node: the containers only open it.
-mknod "$dir/mem" c 1 1
+# The host makes the node (/dev/full: /dev/mem is kernel memory, refused on its own): the
+# containers only open it.
+mknod "$dir/mem" c 1 7
 
 cat > "$dir/enf.cgf" <<EOF
 profile t_enf {
@@ -155,7 +156,7 @@ tap_result "enforce: writing under a denied path fails" "$((rc == 0))"
 tap_result "enforce: ... and the file is unchanged" "$([ "$(cat "$dir/ro/file")" = orig ]; echo $?)"
 op_device "$enf" enf
 rc=$?
-tap_result "enforce: opening c 1:1 through a node the host made fails" "$((rc == 0))"
+tap_result "enforce: opening c 1:7 through a node the host made fails" "$((rc == 0))"
 op_mount "$enf" enf "$dir/mnt"
 rc=$?
 tap_result "enforce: mounting a tmpfs fails" "$((rc == 0))"
@@ -168,7 +169,7 @@ tap_result "complain: writing under the denied path works" "$rc"
 tap_result "complain: ... the file holds what was written" \
 	"$([ "$(cat "$dir/ro/file")" = written ]; echo $?)"
 op_device "$cmp" cmp
-tap_result "complain: opening c 1:1 works" "$?"
+tap_result "complain: opening c 1:7 works" "$?"
 op_mount "$cmp" cmp "$dir/cmnt"
 rc=$?
 mounted "$dir/cmnt"
@@ -192,9 +193,9 @@ expect_record "enforce write: the deny rule's id, op, object, verdict, pid, comm
 run_cmd echo "$(select_records '"cgroup":"'$enf_rel'"' '"object":"'$dir/ro/file'"')"
 expect_record "enforce write: the denied access is the write" '"denied_text":"w'
 printf '%s\n' "$json" > "$run_out"
-expect_record "enforce device: device_open of c 1:1, no rule, denied, pid, comm" \
+expect_record "enforce device: device_open of c 1:7, no rule, denied, pid, comm" \
 	'"verdict":"denied","cgroup":"'$enf_rel'",' \
-	'"profile":"t_enf","rule_id":0,"op":"device_open","kind":"device","object":"c 1:1","requested":1,"requested_text":"r","denied":1,"denied_text":"r",' \
+	'"profile":"t_enf","rule_id":0,"op":"device_open","kind":"device","object":"c 1:7","requested":1,"requested_text":"r","denied":1,"denied_text":"r",' \
 	'"pid":'"$(pid_of enf.device)"',"comm":"dd",'
 expect_record "enforce mount: mount of the target, no rule, denied, pid, comm" \
 	'"verdict":"denied","cgroup":"'$enf_rel'",' \
@@ -203,9 +204,9 @@ expect_record "enforce mount: mount of the target, no rule, denied, pid, comm" \
 expect_record "complain write: would-deny, by the deny rule (id 1), pid, comm" \
 	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' '"profile":"t_cmp","rule_id":1,"op":"open","kind":"file","object":"'$dir/ro/file'",' \
 	'"pid":'"$(pid_of cmp.write)"',"comm":"tee",'
-expect_record "complain device: would-deny of c 1:1" \
+expect_record "complain device: would-deny of c 1:7" \
 	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' \
-	'"op":"device_open","kind":"device","object":"c 1:1",' '"pid":'"$(pid_of cmp.device)"',"comm":"dd",'
+	'"op":"device_open","kind":"device","object":"c 1:7",' '"pid":'"$(pid_of cmp.device)"',"comm":"dd",'
 expect_record "complain mount: would-deny of the mount and of the umount" \
 	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' '"op":"mount","kind":"mount","object":"'$dir/cmnt'",' \
 	'"pid":'"$(pid_of cmp.mount)"',"comm":"mount",'
@@ -224,7 +225,7 @@ run_cmd cgfence denials --container "$enf"
 expect_record "plain, --container (as a path under the cgroup mount): the write" \
 	" seq=" " denied cgroup=$enf_rel profile=t_enf rule=2 op=open object=$dir/ro/file requested=" \
 	" pid=$(pid_of enf.write) comm=tee"
-expect_record "plain: the device record" " op=device_open object=c\\x201:1 requested=r denied=r pid="
+expect_record "plain: the device record" " op=device_open object=c\\x201:7 requested=r denied=r pid="
 other=$(grep -v " cgroup=$enf_rel " "$run_out")
 [ -z "$other" ] || tap_diag "records of other containers:" "$other"
 tap_result "plain, --container: only that container's records" "$([ -z "$other" ]; echo $?)"
@@ -289,7 +290,7 @@ tap_result "learn t_cmp exits 0" "$run_rc"
 expect_record "learned: the three files of one directory as one rule" "allow r $dir/data/*;"
 expect_record "learned: the oddly named file, quoted and escaped" "allow r \"$dir/odd/we ird\\*\";"
 expect_record "learned: the write" "$dir/ro/file;"
-expect_record "learned: the device" "allow c 1:1 r;"
+expect_record "learned: the device" "allow c 1:7 r;"
 expect_record "learned: the mount" "allow mount * -> $dir/cmnt;"
 expect_record "learned: the umount" "allow umount $dir/cmnt;"
 expect_record "learned: a header asking for review" "# Review every rule"
