@@ -128,9 +128,9 @@ static void rule_common_test(struct kunit *test)
 	expect_rule_error(test, &rule, -EINVAL, "rule: id must not be 0");
 	rule = GOOD_FILE(1);
 	rule.kind = 0;
-	expect_rule_error(test, &rule, -EINVAL, "rule: kind must be file, mount or device");
-	rule.kind = 4;
-	expect_rule_error(test, &rule, -EINVAL, "rule: kind must be file, mount or device");
+	expect_rule_error(test, &rule, -EINVAL, "rule: kind must be file, mount, device or kernel");
+	rule.kind = CGFENCE_RULE_KERNEL + 1;
+	expect_rule_error(test, &rule, -EINVAL, "rule: kind must be file, mount, device or kernel");
 	rule = GOOD_DEVICE(1);
 	rule.effect = 0;
 	expect_rule_error(test, &rule, -EINVAL, "rule: effect must be allow or deny");

@@ -68,6 +68,18 @@ static inline struct cgf_rule cgf_test_mount(u32 id, u8 effect, u32 ops, const c
 	return rule;
 }
 
+static inline struct cgf_rule cgf_test_kernel(u32 id, u8 effect, u32 ops)
+{
+	struct cgf_rule rule = {
+		.id = id,
+		.kind = CGFENCE_RULE_KERNEL,
+		.effect = effect,
+		.kernel.ops = ops,
+	};
+
+	return rule;
+}
+
 static inline int cgf_test_profile_init(struct kunit_resource *res, void *profile)
 {
 	res->data = profile;
