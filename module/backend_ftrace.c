@@ -300,6 +300,22 @@ static int cgf_decide_ia32_delete_module(struct ftrace_regs *fregs)
 	return cgf_hook_delete_module((unsigned int)user_regs->cx);
 }
 
+static int cgf_decide_file_receive(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_receive(CGF_ARG(struct file *, 0));
+}
+
+static int cgf_decide_file_fcntl(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_fcntl(CGF_ARG(struct file *, 0), CGF_ARG(unsigned int, 1),
+				   CGF_ARG(unsigned long, 2));
+}
+
+static int cgf_decide_vfs_fallocate(struct ftrace_regs *fregs)
+{
+	return cgf_hook_fallocate(CGF_ARG(struct file *, 0), CGF_ARG(int, 1));
+}
+
 static int cgf_decide_reboot(struct ftrace_regs *fregs)
 {
 	return cgf_hook_reboot();
@@ -422,6 +438,10 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_notify),
 	CGF_HOOK(ptrace_access_check),
 	CGF_HOOK(task_kill),
+	CGF_HOOK(file_receive),
+	CGF_HOOK(file_fcntl),
+	/* Not a security hook: every fallocate(2) passes here, with its file. */
+	{ .symbol = "vfs_fallocate", .decide = cgf_decide_vfs_fallocate },
 	CGF_SYSCALL(x64, fspick),
 	CGF_SYSCALL(ia32, fspick),
 	CGF_SYSCALL(x64, open_tree),

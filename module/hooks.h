@@ -56,6 +56,8 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 int cgf_hook_sb_kern_mount(struct super_block *sb);
 int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
 int cgf_hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int cgf_hook_file_receive(struct file *file);
+int cgf_hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg);
 int cgf_hook_kernel_read_file(struct file *file, enum kernel_read_file_id id, bool contents);
 int cgf_hook_kernel_load_data(enum kernel_load_data_id id, bool contents);
 int cgf_hook_locked_down(enum lockdown_reason what);
@@ -69,6 +71,8 @@ int cgf_hook_task_kill(struct task_struct *p, struct kernel_siginfo *info, int s
 /* System calls without a security hook: arguments as the kernel itself will use them. */
 int cgf_hook_delete_module(unsigned int flags);
 int cgf_hook_reboot(void);
+/* Not a security hook: vfs_fallocate(), where every fallocate(2) passes. */
+int cgf_hook_fallocate(struct file *file, int mode);
 int cgf_hook_genl_bind(struct net *net, int group);
 /* Calls of the new mount API that no hook can judge rule by rule. */
 int cgf_hook_fspick(void);

@@ -2,7 +2,9 @@
 /* cgfence file hooks: open, exec, mappings, and every change to a name or its attributes. */
 
 #include <linux/binfmts.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -19,12 +21,30 @@ struct cgf_file_request {
 	struct cgf_judgement j;
 	const struct path *path;
 	struct cgf_object object;
+	bool layer_open;	/* a stacking filesystem's open of its own layer: not judged */
 };
+
+/*
+ * overlayfs opens the files of its layers itself, for an operation already judged on
+ * the overlay's own file (a directory listing, a copy-up): on the private clone mounts
+ * it made of each layer, which no mount namespace holds, and with its mounter's
+ * credentials in place of the task's. The same file opened by the task itself (a
+ * leaked descriptor, /proc/PID/map_files) has the task's own credentials, and stays
+ * "unreachable:". Only the open is exempt: the layer's files get no other hook call.
+ */
+static bool cgf_is_layer_open(const struct cgf_file_request *req)
+{
+	return req->j.op == CGF_OP_OPEN && current_cred() != current_real_cred() &&
+	       cgf_path_detached(req->path);
+}
 
 static bool cgf_file_prepare(struct cgf_judgement *j)
 {
 	struct cgf_file_request *req = container_of(j, struct cgf_file_request, j);
 
+	req->layer_open = cgf_is_layer_open(req);
+	if (req->layer_open)
+		return true;
 	if (cgf_object_name(req->path, cgf_object_buffer(0), PATH_MAX, &req->object))
 		return false;
 	j->object = req->object.name;
@@ -36,6 +56,8 @@ static bool cgf_file_decide(struct cgf_judgement *j, const struct cgf_attachment
 {
 	struct cgf_file_request *req = container_of(j, struct cgf_file_request, j);
 
+	if (req->layer_open)
+		return false;
 	cgf_file_check(profile, req->object.name, req->object.len, j->requested, verdict);
 	return verdict->denied;
 }
@@ -95,6 +117,54 @@ int cgf_hook_file_open(struct file *file)
 	return cgf_judge_path(CGF_OP_OPEN, &file->f_path, requested);
 }
 
+/*
+ * A descriptor received from elsewhere (SCM_RIGHTS, pidfd_getfd(), seccomp's addfd) is
+ * judged as if the task had opened it, with the access it carries: a file the profile
+ * would refuse to open cannot come in by the back door. Refused, it is not installed.
+ */
+int cgf_hook_file_receive(struct file *file)
+{
+	u32 requested = 0;
+	int err;
+
+	if (file->f_mode & FMODE_PATH)
+		return 0;
+	err = cgf_judge_device_open(file);
+	if (err)
+		return err;
+	if (file->f_mode & FMODE_READ)
+		requested |= CGFENCE_FILE_READ;
+	if (file->f_mode & FMODE_WRITE)
+		requested |= (file->f_flags & O_APPEND) ? CGFENCE_FILE_APPEND : CGFENCE_FILE_WRITE;
+	return cgf_judge_path(CGF_OP_RECEIVE, &file->f_path, requested);
+}
+
+/*
+ * Append-only ('a' without 'w') holds after the open: whatever would write elsewhere
+ * than at the end through an O_APPEND descriptor needs w on its path, as an open for
+ * writing would.
+ */
+static int cgf_judge_append_escape(struct file *file)
+{
+	if (!(file->f_flags & O_APPEND) || !(file->f_mode & FMODE_WRITE))
+		return 0;
+	return cgf_judge_path(CGF_OP_CLEAR_APPEND, &file->f_path, CGFENCE_FILE_WRITE);
+}
+
+/* fcntl(F_SETFL) clearing O_APPEND. */
+int cgf_hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd != F_SETFL || (arg & O_APPEND))
+		return 0;
+	return cgf_judge_append_escape(file);
+}
+
+/* fallocate(2), any mode: hole punching and range collapse rewrite what is there. */
+int cgf_hook_fallocate(struct file *file, int mode)
+{
+	return cgf_judge_append_escape(file);
+}
+
 int cgf_hook_bprm_check_security(struct linux_binprm *bprm)
 {
 	return cgf_judge_path(CGF_OP_EXEC, &bprm->file->f_path, CGFENCE_FILE_EXEC);
@@ -103,7 +173,17 @@ int cgf_hook_bprm_check_security(struct linux_binprm *bprm)
 int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
 		       unsigned long flags)
 {
-	if (!file || !(prot & PROT_EXEC))
+	int err;
+
+	if (!file)
+		return 0;
+	/* A writable shared mapping writes anywhere in the file. */
+	if ((prot & PROT_WRITE) && (flags & MAP_TYPE) != MAP_PRIVATE) {
+		err = cgf_judge_append_escape(file);
+		if (err)
+			return err;
+	}
+	if (!(prot & PROT_EXEC))
 		return 0;
 	return cgf_judge_path(CGF_OP_MMAP, &file->f_path, CGFENCE_FILE_EXEC);
 }
@@ -111,8 +191,17 @@ int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long p
 int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 			   unsigned long prot)
 {
+	int err;
+
+	if (!vma->vm_file)
+		return 0;
+	if ((prot & PROT_WRITE) && (vma->vm_flags & VM_SHARED) && !(vma->vm_flags & VM_WRITE)) {
+		err = cgf_judge_append_escape(vma->vm_file);
+		if (err)
+			return err;
+	}
 	/* Only a mapping that gains exec asks for it. */
-	if (!vma->vm_file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+	if (!(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
 		return 0;
 	return cgf_judge_path(CGF_OP_MPROTECT, &vma->vm_file->f_path, CGFENCE_FILE_EXEC);
 }
