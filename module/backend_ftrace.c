@@ -300,6 +300,23 @@ static int cgf_decide_ia32_delete_module(struct ftrace_regs *fregs)
 	return cgf_hook_delete_module((unsigned int)user_regs->cx);
 }
 
+static int cgf_decide_syslog(struct ftrace_regs *fregs)
+{
+	return cgf_hook_syslog(CGF_ARG(int, 0));
+}
+
+static int cgf_decide_settime64(struct ftrace_regs *fregs)
+{
+	return cgf_hook_settime(CGF_ARG(const struct timespec64 *, 0),
+				CGF_ARG(const struct timezone *, 1));
+}
+
+/* setnice, setioprio, setscheduler and movememory: the target task comes first. */
+static int cgf_decide_task_sched(struct ftrace_regs *fregs)
+{
+	return cgf_hook_task_sched(CGF_ARG(struct task_struct *, 0));
+}
+
 static int cgf_decide_file_receive(struct ftrace_regs *fregs)
 {
 	return cgf_hook_file_receive(CGF_ARG(struct file *, 0));
@@ -438,6 +455,12 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_notify),
 	CGF_HOOK(ptrace_access_check),
 	CGF_HOOK(task_kill),
+	CGF_HOOK(syslog),
+	CGF_HOOK(settime64),
+	{ .symbol = "security_task_setnice", .decide = cgf_decide_task_sched },
+	{ .symbol = "security_task_setioprio", .decide = cgf_decide_task_sched },
+	{ .symbol = "security_task_setscheduler", .decide = cgf_decide_task_sched },
+	{ .symbol = "security_task_movememory", .decide = cgf_decide_task_sched },
 	CGF_HOOK(file_receive),
 	CGF_HOOK(file_fcntl),
 	/* Not a security hook: every fallocate(2) passes here, with its file. */

@@ -124,7 +124,7 @@ struct cgf_mount_rules {
 	u32 nr_rules;
 };
 
-#define CGF_KERNEL_NR_OPS 11
+#define CGF_KERNEL_NR_OPS 14
 static_assert(CGFENCE_KERNEL_ALL == (1U << CGF_KERNEL_NR_OPS) - 1);
 
 /* Kernel rules: a bit each, so they live in the header. */

@@ -13,6 +13,8 @@ struct cred;
 struct dentry;
 struct kernel_siginfo;
 struct perf_event_attr;
+struct timespec64;
+struct timezone;
 struct file;
 struct linux_binprm;
 struct net;
@@ -66,6 +68,9 @@ int cgf_hook_perf_event_open(struct perf_event_attr *attr, int type);
 int cgf_hook_quotactl(int cmds, int type, int id, struct super_block *sb);
 int cgf_hook_path_notify(const struct path *path, u64 mask, unsigned int obj_type);
 int cgf_hook_ptrace_access_check(struct task_struct *child, unsigned int mode);
+int cgf_hook_syslog(int type);
+int cgf_hook_settime(const struct timespec64 *ts, const struct timezone *tz);
+int cgf_hook_task_sched(struct task_struct *p);
 int cgf_hook_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
 		       const struct cred *cred);
 /* System calls without a security hook: arguments as the kernel itself will use them. */

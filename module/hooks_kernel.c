@@ -97,3 +97,15 @@ int cgf_hook_path_notify(const struct path *path, u64 mask, unsigned int obj_typ
 		return 0;
 	return cgf_judge_kernel(CGF_OP_FANOTIFY_PERM, CGFENCE_KERNEL_FANOTIFY, NULL);
 }
+
+/* The kernel log is the host's: reading it shows every container, clearing it hides them. */
+int cgf_hook_syslog(int type)
+{
+	return cgf_judge_kernel_fmt(CGF_OP_SYSLOG, CGFENCE_KERNEL_SYSLOG, "action %ld", type, 0);
+}
+
+/* The system clock is the host's (time namespaces offset only the monotonic clocks). */
+int cgf_hook_settime(const struct timespec64 *ts, const struct timezone *tz)
+{
+	return cgf_judge_kernel(CGF_OP_SETTIME, CGFENCE_KERNEL_TIME, NULL);
+}

@@ -148,6 +148,12 @@ int cgf_hook_ptrace_access_check(struct task_struct *child, unsigned int mode)
 			      mode & PTRACE_MODE_NOAUDIT);
 }
 
+/* Priority, scheduling policy and CPU affinity, I/O priority, memory placement. */
+int cgf_hook_task_sched(struct task_struct *p)
+{
+	return cgf_judge_task(CGF_OP_SCHED, CGFENCE_KERNEL_SCHED, p, 0, false);
+}
+
 /* Only signals a task sends: the kernel's own (SIGCHLD to a parent) never get here. */
 int cgf_hook_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
 		       const struct cred *cred)

@@ -148,7 +148,10 @@ enum cgfence_rule_kind {
 #define CGFENCE_KERNEL_TTY_INJECT (1U << 8)	/* tty_inject: TIOCSTI, TIOCLINUX */
 #define CGFENCE_KERNEL_PTRACE	(1U << 9)	/* ptrace: trace, memory, fds of tasks outside */
 #define CGFENCE_KERNEL_SIGNAL	(1U << 10)	/* signal: signal tasks outside */
-#define CGFENCE_KERNEL_ALL	((1U << 11) - 1)
+#define CGFENCE_KERNEL_SYSLOG	(1U << 11)	/* syslog: read or clear the kernel log */
+#define CGFENCE_KERNEL_TIME	(1U << 12)	/* time: set the system clock */
+#define CGFENCE_KERNEL_SCHED	(1U << 13)	/* sched: priority, affinity of tasks outside */
+#define CGFENCE_KERNEL_ALL	((1U << 14) - 1)
 
 /* Limits: past one a request is refused with an extack message and nothing changes. */
 #define CGFENCE_MAX_PROFILES		1024

@@ -1344,3 +1344,22 @@ int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg)
 	return tap_fail("no kernel log line with \"%s\" %s%s%s", want_verdict, want_profile,
 			want_rule, want_object);
 }
+
+int stock_module_load(const char *name)
+{
+	char path[128], sys[128];
+	struct stat st;
+	int fd, err = 0;
+
+	snprintf(sys, sizeof(sys), "/sys/module/%s", name);
+	if (stat(sys, &st) == 0)
+		return 1;
+	snprintf(path, sizeof(path), E2E_MODULES "/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		err = tap_fail("finit_module %s: %s", path, errname(-errno));
+	close(fd);
+	return err ? -1 : 1;
+}

@@ -262,4 +262,11 @@ int klog_find(const char *mark, char *line, size_t size, ...) __attribute__((sen
 int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
 		const char *verdict, const char *profile, __u32 rule, const char *object);
 
+/*
+ * Stock modules of the booted kernel that the build put into the image (loop, minix,
+ * overlay): 1 loaded (or built in), 0 absent from the image, -1 the kernel refused it.
+ */
+#define E2E_MODULES		"/e2e/modules"
+int stock_module_load(const char *name);
+
 #endif /* _CGFENCE_E2E_H */

@@ -70,11 +70,11 @@ e2e_build() {
 	install -m 0644 "$top"/policy/*.cgf "$root/e2e/policy/"
 	# A missing tool is reported by the tests that use it, not by the build.
 	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
-	# Stock modules for a block device to mount (t_device: loop, and minix, a filesystem
-	# simple enough for the test to write). The guest has no modprobe: tests insmod them,
-	# and say SKIP when one is missing.
+	# Stock modules: a block device to mount (t_device: loop, and minix, a filesystem
+	# simple enough for the test to write), an overlay root (t_after_open: overlay). The
+	# guest has no modprobe: tests insmod them (stock_module_load() in e2e.c).
 	mkdir -p "$root/e2e/modules"
-	for t in drivers/block/loop.ko fs/minix/minix.ko; do
+	for t in drivers/block/loop.ko fs/minix/minix.ko fs/overlayfs/overlay.ko; do
 		[ -f "$MODDIR/kernel/$t" ] && install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/"
 	done
 

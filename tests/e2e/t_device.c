@@ -21,7 +21,6 @@
 #include "tap.h"
 
 #define BASE		"/tmp/t_device"
-#define MODULES		"/e2e/modules"
 
 #define ALLOW		CGFENCE_EFFECT_ALLOW
 #define DENY		CGFENCE_EFFECT_DENY
@@ -97,26 +96,6 @@ static int host_node(const char *path, mode_t type, unsigned int maj, unsigned i
 	if (mknod(path, type | 0666, makedev(maj, min)))
 		return tap_fail("host: mknod %s: %s", path, errname(-errno));
 	return 0;
-}
-
-/* Stock modules the build put into the image: 1 loaded (or built in), 0 absent, -1 failed. */
-static int load_stock_module(const char *name)
-{
-	char path[128], sys[128];
-	struct stat st;
-	int fd, err = 0;
-
-	snprintf(sys, sizeof(sys), "/sys/module/%s", name);
-	if (stat(sys, &st) == 0)
-		return 1;
-	snprintf(path, sizeof(path), MODULES "/%s.ko", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-		err = tap_fail("finit_module %s: %s", path, errname(-errno));
-	close(fd);
-	return err ? -1 : 1;
 }
 
 /* The loop driver (a disk to open), and minix too (a filesystem on it to mount). */
@@ -829,16 +808,16 @@ int main(int argc, char **argv)
 	umount_below(BASE);
 	remove_tree(BASE);
 	mkdir_p(BASE);
-	loop = load_stock_module("loop");
-	minix = load_stock_module("minix");
+	loop = stock_module_load("loop");
+	minix = stock_module_load("minix");
 	have_loop = loop > 0;
 	have_block = loop > 0 && minix > 0;
 	/* Absent from the image is a SKIP; present but refused by the kernel is a failure. */
 	if (loop < 0 || minix < 0) {
-		tap_result(false, "insmod the stock loop.ko and minix.ko from " MODULES);
+		tap_result(false, "insmod the stock loop.ko and minix.ko from " E2E_MODULES);
 		snprintf(block_skip, sizeof(block_skip), "the stock modules did not load");
 	} else if (!have_block) {
-		snprintf(block_skip, sizeof(block_skip), "%s%snot in " MODULES " of the image",
+		snprintf(block_skip, sizeof(block_skip), "%s%snot in " E2E_MODULES " of the image",
 			 loop > 0 ? "" : "loop.ko ", minix > 0 ? "" : "minix.ko ");
 	}
 	tap_case("insmod cgfence.ko", case_load, NULL);

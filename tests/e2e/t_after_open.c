@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/* e2e: file rules after the open: overlay roots, received descriptors, append-only descriptors. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/falloc.h>
+
+#include "e2e.h"
+#include "tap.h"
+
+#define BASE		"/tmp/t_after_open"
+#define OVL		BASE "/ovl"
+#define MERGED		OVL "/merged"
+
+#define ALLOW		CGFENCE_EFFECT_ALLOW
+#define DENY		CGFENCE_EFFECT_DENY
+#define ENFORCE		CGFENCE_MODE_ENFORCE
+
+static int as_err(long ret)
+{
+	return ret < 0 ? -errno : 0;
+}
+
+static int case_load(void *arg)
+{
+	(void)arg;
+	return expect_err("insmod cgfence.ko", cgf_load(), 0);
+}
+
+static int case_unload(void *arg)
+{
+	(void)arg;
+	return expect_err("rmmod cgfence", cgf_unload(), 0);
+}
+
+static int read_all(const char *path, char *buf, size_t size)
+{
+	int err = read_file(path, buf, size);
+
+	return err ? tap_fail("read %s: %s", path, errname(err)) : 0;
+}
+
+/*
+ * The Docker/podman layout: two read-only lower layers (the image), an upper and a work
+ * directory, mounted by the host before the container starts.
+ */
+static int overlay_make(void)
+{
+	umount_below(OVL);
+	remove_tree(OVL);
+	if (mkdir_p(OVL "/l1/etc") || mkdir_p(OVL "/l1/data") || mkdir_p(OVL "/l1/usr/bin") ||
+	    mkdir_p(OVL "/l2/etc") || mkdir_p(OVL "/l2/data") || mkdir_p(OVL "/up") ||
+	    mkdir_p(OVL "/wk") || mkdir_p(MERGED))
+		return -1;
+	if (make_file(OVL "/l1/etc/os", "one\n", 0644) ||
+	    make_file(OVL "/l2/etc/os", "two\n", 0644) ||
+	    make_file(OVL "/l1/etc/hostname", "box\n", 0644) ||
+	    make_file(OVL "/l1/data/keep", "image\n", 0644) ||
+	    make_file(OVL "/l2/data/gone", "image\n", 0644) ||
+	    make_file(OVL "/l1/usr/bin/tool", "#!/bin/sh\n", 0755))
+		return -1;
+	if (mount("overlay", MERGED, "overlay", 0,
+		  "lowerdir=" OVL "/l2:" OVL "/l1,upperdir=" OVL "/up,workdir=" OVL "/wk"))
+		return tap_fail("mount overlay on %s: %s", MERGED, errname(-errno));
+	return 0;
+}
+
+/*
+ * Still outside the container: the overlay becomes "/" of a new mount namespace (moved
+ * over the root and chrooted into, as runtimes do where the root is the initramfs and
+ * pivot_root cannot be used).
+ */
+static int pre_overlay_root(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return tap_fail("private mount namespace: %s", errname(-errno));
+	if (chdir(MERGED) || mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
+		return tap_fail("move the overlay onto / and chroot: %s", errname(-errno));
+	return 0;
+}
+
+struct overlay_arg {
+	bool usr_writable;	/* the profile lets the container write /usr */
+};
+
+static int listing_has(const char *dir, const char *const *names, unsigned int n)
+{
+	unsigned int found = 0, i;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return tap_fail("opendir %s: %s", dir, errname(-errno));
+	while ((de = readdir(d)))
+		for (i = 0; i < n; i++)
+			if (!strcmp(de->d_name, names[i]))
+				found |= 1U << i;
+	closedir(d);
+	for (i = 0; i < n; i++)
+		if (!(found & (1U << i)))
+			return tap_fail("ls %s: no %s (merged from the layers)", dir, names[i]);
+	return 0;
+}
+
+/* What any program in a container does first: list, read, write files of the image. */
+static int child_overlay(void *arg)
+{
+	static const char *const etc[] = { "os", "hostname" };
+	static const char *const data[] = { "keep", "gone" };
+	const struct overlay_arg *a = arg;
+	char buf[64];
+	int fd;
+
+	if (listing_has("/etc", etc, 2) || listing_has("/data", data, 2))
+		return -1;
+	if (read_all("/etc/os", buf, sizeof(buf)))
+		return -1;
+	if (strcmp(buf, "two"))
+		return tap_fail("/etc/os reads \"%s\", not the upper lower layer's \"two\"", buf);
+	/* Copy-up: a file of the image opened for writing. */
+	if (expect_err("write /data/keep (copy-up)", write_file("/data/keep", "changed\n"), 0))
+		return -1;
+	if (read_all("/data/keep", buf, sizeof(buf)) || strcmp(buf, "changed"))
+		return tap_fail("/data/keep reads \"%s\" after the copy-up", buf);
+	fd = open("/data/new", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return tap_fail("create /data/new: %s", errname(-errno));
+	close(fd);
+	if (expect_err("rename /etc/os /etc/os2", as_err(rename("/etc/os", "/etc/os2")), 0) ||
+	    expect_err("unlink /data/gone (whiteout)", as_err(unlink("/data/gone")), 0) ||
+	    expect_err("mkdir /newdir", as_err(mkdir("/newdir", 0755)), 0))
+		return -1;
+	if (access("/data/gone", F_OK) == 0 || errno != ENOENT)
+		return tap_fail("/data/gone is still there after unlink");
+	/* Rules name the paths the container sees: the overlay's own names. */
+	return expect_err("write /usr/bin/tool",
+			  write_file("/usr/bin/tool", "#!/bin/sh\nexit 0\n"),
+			  a->usr_writable ? 0 : -EACCES);
+}
+
+static int host_layers_as_expected(bool usr_writable)
+{
+	char buf[64];
+	struct stat st;
+
+	if (read_all(OVL "/up/data/keep", buf, sizeof(buf)) || strcmp(buf, "changed"))
+		return tap_fail("upper data/keep: \"%s\", not the copied-up write", buf);
+	if (read_all(OVL "/l1/data/keep", buf, sizeof(buf)) || strcmp(buf, "image"))
+		return tap_fail("lower data/keep changed: \"%s\"", buf);
+	if (stat(OVL "/up/data/gone", &st) || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(0, 0))
+		return tap_fail("upper data/gone is not a whiteout");
+	if (read_all(OVL "/up/etc/os2", buf, sizeof(buf)) || strcmp(buf, "two"))
+		return tap_fail("upper etc/os2 is not the renamed file");
+	if (read_all(OVL "/l1/usr/bin/tool", buf, sizeof(buf)) || strcmp(buf, "#!/bin/sh"))
+		return tap_fail("the lower layer's usr/bin/tool changed");
+	if (!usr_writable && stat(OVL "/up/usr/bin/tool", &st) == 0)
+		return tap_fail("the refused write still copied usr/bin/tool up");
+	return 0;
+}
+
+/* Under a shipped profile, loaded by the tool and attached to a new cgroup. */
+static int overlay_under(const char *profile, bool usr_writable)
+{
+	char file[128], self[200];
+	const char *const load[] = { "cgfence", "load", file, NULL };
+	struct overlay_arg a = { .usr_writable = usr_writable };
+	struct box b = { 0 };
+	struct cgf_conn c;
+	int ret = -1, err;
+
+	snprintf(file, sizeof(file), "/e2e/policy/%s.cgf", profile);
+	if (overlay_make())
+		goto out;
+	if (run_tool(load)) {
+		tap_fail("cgfence load %s failed", file);
+		goto out;
+	}
+	snprintf(b.profile, sizeof(b.profile), "%s", profile);
+	b.loaded = true;
+	if (cgroup_self_dir(self, sizeof(self)))
+		goto out_box;
+	snprintf(b.dir, sizeof(b.dir), "%s/box", self);
+	if (mkdir(b.dir, 0755)) {
+		tap_fail("mkdir %s: %s", b.dir, errname(-errno));
+		goto out_box;
+	}
+	b.created = true;
+	b.id = cgroup_id_of(b.dir);
+	if (cgf_conn_open(&c))
+		goto out_box;
+	err = cgf_attach(&c, b.id, profile);
+	cgf_conn_close(&c);
+	if (expect_err("ATTACH", err, 0))
+		goto out_box;
+	b.attached = true;
+	ret = run_confined(&b, pre_overlay_root, child_overlay, &a);
+	if (!ret)
+		ret = host_layers_as_expected(usr_writable);
+out_box:
+	box_drop(&b);
+out:
+	umount_below(OVL);
+	remove_tree(OVL);
+	return ret;
+}
+
+static int case_overlay_docker(void *arg)
+{
+	(void)arg;
+	return overlay_under("docker-default", true);
+}
+
+static int case_overlay_baseline(void *arg)
+{
+	(void)arg;
+	return overlay_under("baseline", true);
+}
+
+static int case_overlay_restricted(void *arg)
+{
+	(void)arg;
+	return overlay_under("restricted", false);
+}
+
+/*
+ * SCM_RIGHTS from the host: a descriptor of a file the profile would refuse to open is
+ * not installed (the kernel stops at the refused one and sets MSG_CTRUNC); one the
+ * profile allows comes in and reads.
+ */
+#define SECRET		BASE "/secret"
+#define PUBLIC		BASE "/public"
+
+struct pass_arg {
+	int sock;
+	bool want_fd;
+};
+
+static int child_receive(void *arg)
+{
+	const struct pass_arg *p = arg;
+	char data[8], cbuf[CMSG_SPACE(sizeof(int))], buf[32];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd = -1;
+
+	n = recvmsg(p->sock, &msg, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return tap_fail("recvmsg: %s", errname(-errno));
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	if (!p->want_fd) {
+		if (fd >= 0)
+			return tap_fail("the refused descriptor was installed as fd %d", fd);
+		if (!(msg.msg_flags & MSG_CTRUNC))
+			return tap_fail("no descriptor, but no MSG_CTRUNC either");
+		return 0;
+	}
+	if (fd < 0)
+		return tap_fail("no descriptor received (flags 0x%x)", msg.msg_flags);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return tap_fail("read the received descriptor: %s", errname(n < 0 ? -errno : 0));
+	return 0;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : tap_fail("sendmsg: %s", errname(-errno));
+}
+
+static int pass_one(const struct box *b, const char *path, bool want_fd)
+{
+	struct pass_arg p = { .want_fd = want_fd };
+	int sv[2], fd, ret = -1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return tap_fail("socketpair: %s", errname(-errno));
+	p.sock = sv[1];
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tap_fail("host: open %s: %s", path, errname(-errno));
+		goto out;
+	}
+	/* Queued before the child starts: the host's descriptor waits in the socket. */
+	if (send_fd(sv[0], fd))
+		goto out;
+	pid = start_in_cgroup(b->dir, NULL, child_receive, &p);
+	if (pid > 0)
+		ret = finish_child(pid);
+out:
+	if (fd >= 0)
+		close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+static int case_scm_rights(void *arg)
+{
+	static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
+	char buf[32];
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	if (make_file(SECRET, "host secret\n", 0644) || make_file(PUBLIC, "public\n", 0644))
+		return -1;
+	if (box_make(&b, "box", "ao-recv", ENFORCE, ALLOW, deny_secret, 1))
+		goto out;
+	if (pass_one(&b, SECRET, false) || pass_one(&b, PUBLIC, true))
+		goto out;
+	if (read_all(SECRET, buf, sizeof(buf)) || strcmp(buf, "host secret"))
+		goto out;
+	ret = 0;
+out:
+	box_drop(&b);
+	return ret;
+}
+
+/*
+ * 'a' without 'w': the descriptor stays append-only. Clearing O_APPEND, fallocate and a
+ * writable shared mapping are refused (EACCES); with 'w' they work.
+ */
+#define LOG		BASE "/log"
+
+static int child_append(void *arg)
+{
+	bool w = arg;
+	int want = w ? 0 : -EACCES, fd, flags, ret = 0;
+	void *map;
+
+	fd = open(LOG, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return tap_fail("open %s O_RDWR|O_APPEND: %s", LOG, errname(-errno));
+	if (write(fd, "more\n", 5) != 5) {
+		close(fd);
+		return tap_fail("append: %s", errname(-errno));
+	}
+	ret |= expect_err("fcntl(F_SETFL, 0) clearing O_APPEND",
+			  as_err(fcntl(fd, F_SETFL, 0)), want);
+	flags = fcntl(fd, F_GETFL);
+	if (!w && !(flags & O_APPEND))
+		ret |= tap_fail("O_APPEND was cleared anyway (flags 0x%x)", flags);
+	if (w && fcntl(fd, F_SETFL, O_APPEND))
+		ret |= tap_fail("set O_APPEND again: %s", errname(-errno));
+	ret |= expect_err("fcntl(F_SETFL, O_APPEND | O_NONBLOCK) keeping O_APPEND",
+			  as_err(fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK)), 0);
+	ret |= expect_err("fallocate(PUNCH_HOLE | KEEP_SIZE, 0, 4)",
+			  as_err(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4)),
+			  want);
+	map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ret |= expect_err("mmap(PROT_WRITE, MAP_SHARED)", map == MAP_FAILED ? -errno : 0, want);
+	if (map != MAP_FAILED)
+		munmap(map, 4096);
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		ret |= tap_fail("mmap(PROT_READ, MAP_SHARED) (control): %s", errname(-errno));
+	} else {
+		ret |= expect_err("mprotect adding PROT_WRITE to the shared mapping",
+				  as_err(mprotect(map, 4096, PROT_READ | PROT_WRITE)), want);
+		munmap(map, 4096);
+	}
+	/* A private writable mapping writes nothing back: allowed either way. */
+	map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ret |= expect_err("mmap(PROT_WRITE, MAP_PRIVATE)", map == MAP_FAILED ? -errno : 0, 0);
+	if (map != MAP_FAILED)
+		munmap(map, 4096);
+	close(fd);
+	return ret;
+}
+
+static int case_append_only(void *arg)
+{
+	static const struct cgf_file_rule no_w[] = { { 1, DENY, CGFENCE_FILE_WRITE, LOG } };
+	char buf[64];
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	if (make_file(LOG, "first\n", 0644))
+		return -1;
+	if (box_make(&b, "box", "ao-append", ENFORCE, ALLOW, no_w, 1))
+		goto out;
+	if (run_confined(&b, NULL, child_append, (void *)false))
+		goto out;
+	if (read_all(LOG, buf, sizeof(buf)) || strcmp(buf, "first\nmore"))
+		goto out_diag;
+	box_drop(&b);
+	/* Control: the same profile without the deny: everything works. */
+	if (box_make(&b, "box", "ao-append-w", ENFORCE, ALLOW, NULL, 0) ||
+	    run_confined(&b, NULL, child_append, (void *)true))
+		goto out;
+	ret = 0;
+	goto out;
+out_diag:
+	tap_fail("the log is \"%s\": an append-only descriptor wrote elsewhere", buf);
+out:
+	box_drop(&b);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int overlay;
+
+	tap_init(argc, argv);
+	remove_tree(BASE);
+	mkdir_p(BASE);
+	overlay = stock_module_load("overlay");
+	tap_case("insmod cgfence.ko", case_load, NULL);
+	if (overlay > 0) {
+		tap_case("overlay root (2 lower layers, upper, work) under docker-default: ls, read,"
+			 " copy-up write, create, rename, whiteout, mkdir all work", case_overlay_docker,
+			 NULL);
+		tap_case("overlay root under baseline: the same", case_overlay_baseline, NULL);
+		tap_case("overlay root under restricted: the same, and /usr/bin/tool (the overlay's"
+			 " own name) refused with EACCES, no copy-up left", case_overlay_restricted,
+			 NULL);
+	} else {
+		tap_result(false, "insmod overlay.ko from " E2E_MODULES " (%s)",
+			   overlay ? "refused" : "not in the image");
+	}
+	tap_case("SCM_RIGHTS from the host: a descriptor of a file the profile refuses is not"
+		 " installed (MSG_CTRUNC); an allowed one reads", case_scm_rights, NULL);
+	tap_case("append-only descriptor ('a' without 'w'): clearing O_APPEND, fallocate, shared"
+		 " writable mmap and mprotect EACCES; with 'w' all work", case_append_only, NULL);
+	tap_case("rmmod cgfence", case_unload, NULL);
+	remove_tree(BASE);
+	return tap_done();
+}
