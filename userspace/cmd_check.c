@@ -64,11 +64,15 @@ static void put_safe(FILE *f, const char *s)
 	}
 }
 
+/* Kernel rules are counted only where a profile has any: most have none. */
 static void print_plain(const char *file, const struct cgf_policy_profile *p)
 {
 	put_safe(stdout, file);
-	printf(": ok: profile %s, %zu rule%s (%zu file, %zu mount, %zu device)\n", p->name,
+	printf(": ok: profile %s, %zu rule%s (%zu file, %zu mount, %zu device", p->name,
 	       p->nr_rules, p->nr_rules == 1 ? "" : "s", p->nr_file, p->nr_mount, p->nr_device);
+	if (p->nr_kernel)
+		printf(", %zu kernel", p->nr_kernel);
+	fputs(")\n", stdout);
 }
 
 static void print_json(const char *file, const struct cgf_policy_profile *p)
@@ -79,8 +83,9 @@ static void print_json(const char *file, const struct cgf_policy_profile *p)
 	cgf_json_string(stdout, p->name);
 	printf(",\"mode\":\"%s\",\"default\":\"%s\"", cgf_policy_mode_name(p->mode),
 	       cgf_policy_effect_name(p->file_default));
-	printf(",\"rules\":%zu,\"file_rules\":%zu,\"mount_rules\":%zu,\"device_rules\":%zu}\n",
+	printf(",\"rules\":%zu,\"file_rules\":%zu,\"mount_rules\":%zu,\"device_rules\":%zu",
 	       p->nr_rules, p->nr_file, p->nr_mount, p->nr_device);
+	printf(",\"kernel_rules\":%zu}\n", p->nr_kernel);
 }
 
 /* Every file is checked even after a bad one: one run shows what each file needs. */

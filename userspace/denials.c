@@ -154,6 +154,8 @@ const char *cgf_denial_kind_name(uint8_t kind)
 		return "device";
 	case CGFENCE_DENIAL_CGROUP:
 		return "cgroup";
+	case CGFENCE_DENIAL_KERNEL:
+		return "kernel";
 	}
 	return NULL;
 }
@@ -172,14 +174,14 @@ static bool letters(char *buf, size_t len, const char *set, uint32_t bits)
 	return true;
 }
 
-static bool mount_names(char *buf, size_t len, uint32_t bits)
+static bool bit_names(char *buf, size_t len, const struct cgf_name_bit *table, uint32_t bits)
 {
 	const struct cgf_name_bit *t;
 	uint32_t known = 0;
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (t = cgf_mount_op_names; t->name; t++) {
+	for (t = table; t->name; t++) {
 		known |= t->bit;
 		if (bits & t->bit)
 			n += snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, "%s%s",
@@ -206,7 +208,10 @@ char *cgf_denial_bits_text(char *buf, size_t len, uint8_t kind, uint32_t bits)
 		ok = letters(buf, len, CGF_DEV_ACCESS_LETTERS, bits);
 		break;
 	case CGFENCE_DENIAL_MOUNT:
-		ok = mount_names(buf, len, bits);
+		ok = bit_names(buf, len, cgf_mount_op_names, bits);
+		break;
+	case CGFENCE_DENIAL_KERNEL:
+		ok = bit_names(buf, len, cgf_kernel_op_names, bits);
 		break;
 	}
 	if (!ok)

@@ -55,6 +55,9 @@ size_t cgf_encode_rule_size(const struct cgf_policy_rule *rule)
 	case CGFENCE_RULE_DEVICE:
 		size += 2 * u8 + 2 * u32;
 		break;
+	case CGFENCE_RULE_KERNEL:
+		size += u32;
+		break;
 	}
 	return size;
 }
@@ -106,6 +109,9 @@ int cgf_encode_rule(struct nl_msg *msg, const struct cgf_policy_rule *rule)
 		      nla_put_u32(msg, CGFENCE_RULE_A_DEV_MAJOR, rule->dev_major) ?:
 		      nla_put_u32(msg, CGFENCE_RULE_A_DEV_MINOR, rule->dev_minor) ?:
 		      nla_put_u8(msg, CGFENCE_RULE_A_DEV_ACCESS, rule->dev_access);
+		break;
+	case CGFENCE_RULE_KERNEL:
+		err = nla_put_u32(msg, CGFENCE_RULE_A_KERNEL_OPS, rule->kernel_ops);
 		break;
 	}
 	if (err)

@@ -104,6 +104,35 @@ const struct cgf_name_bit cgf_mount_opt_names[] = {
 	{ NULL, 0 },
 };
 
+/* In bit order: the order `cgfence show` and the rule printer use. */
+const struct cgf_name_bit cgf_kernel_op_names[] = {
+	{ "module", CGFENCE_KERNEL_MODULE },
+	{ "kexec", CGFENCE_KERNEL_KEXEC },
+	{ "reboot", CGFENCE_KERNEL_REBOOT },
+	{ "bpf", CGFENCE_KERNEL_BPF },
+	{ "perf", CGFENCE_KERNEL_PERF },
+	{ "lockdown", CGFENCE_KERNEL_LOCKDOWN },
+	{ "quota", CGFENCE_KERNEL_QUOTA },
+	{ "fanotify", CGFENCE_KERNEL_FANOTIFY },
+	{ "tty_inject", CGFENCE_KERNEL_TTY_INJECT },
+	{ "ptrace", CGFENCE_KERNEL_PTRACE },
+	{ "signal", CGFENCE_KERNEL_SIGNAL },
+	{ "syslog", CGFENCE_KERNEL_SYSLOG },
+	{ "time", CGFENCE_KERNEL_TIME },
+	{ "sched", CGFENCE_KERNEL_SCHED },
+	{ NULL, 0 },
+};
+
+const char *cgf_policy_kernel_op_name(uint32_t bit)
+{
+	const struct cgf_name_bit *n;
+
+	for (n = cgf_kernel_op_names; n->name; n++)
+		if (n->bit == bit)
+			return n->name;
+	return NULL;
+}
+
 uint32_t cgf_name_bit_find(const struct cgf_name_bit *table, const char *name, size_t len)
 {
 	for (; table->name; table++)
@@ -121,6 +150,8 @@ const char *cgf_policy_kind_name(uint8_t kind)
 		return "mount";
 	case CGFENCE_RULE_DEVICE:
 		return "device";
+	case CGFENCE_RULE_KERNEL:
+		return "kernel";
 	}
 	return NULL;
 }
@@ -477,6 +508,26 @@ static void sb_device(struct sbuf *sb, const struct cgf_policy_rule *r)
 			sb_putc(sb, CGF_DEV_ACCESS_LETTERS[i]);
 }
 
+/* Operation words separated by spaces, "all" for every one. */
+static void sb_kernel(struct sbuf *sb, uint32_t ops)
+{
+	const struct cgf_name_bit *n;
+	bool first = true;
+
+	if (ops == CGFENCE_KERNEL_ALL) {
+		sb_puts(sb, "all");
+		return;
+	}
+	for (n = cgf_kernel_op_names; n->name; n++) {
+		if (!(ops & n->bit))
+			continue;
+		if (!first)
+			sb_putc(sb, ' ');
+		sb_puts(sb, n->name);
+		first = false;
+	}
+}
+
 size_t cgf_policy_format_rule(char *buf, size_t len, const struct cgf_policy_rule *rule)
 {
 	struct sbuf sb = { buf, len, 0 };
@@ -495,6 +546,9 @@ size_t cgf_policy_format_rule(char *buf, size_t len, const struct cgf_policy_rul
 		break;
 	case CGFENCE_RULE_DEVICE:
 		sb_device(&sb, rule);
+		break;
+	case CGFENCE_RULE_KERNEL:
+		sb_kernel(&sb, rule->kernel_ops);
 		break;
 	default:
 		sb_printf(&sb, "<rule kind %u>", rule->kind);

@@ -42,6 +42,8 @@ struct cgf_policy_rule {
 	uint32_t dev_major;		/* or CGFENCE_DEV_ANY */
 	uint32_t dev_minor;		/* or CGFENCE_DEV_ANY */
 
+	uint32_t kernel_ops;		/* CGFENCE_KERNEL_* */
+
 	const char *src_file;		/* as the parser named it in messages */
 	int src_line;			/* 1-based */
 	int src_col;			/* 1-based, in bytes */
@@ -53,7 +55,7 @@ struct cgf_policy_profile {
 	uint8_t file_default;		/* enum cgfence_effect */
 	struct cgf_policy_rule *rules;
 	size_t nr_rules;
-	size_t nr_file, nr_mount, nr_device;
+	size_t nr_file, nr_mount, nr_device, nr_kernel;
 	const char *src_file;
 	int src_line, src_col;		/* of the "profile" keyword */
 };
@@ -109,10 +111,12 @@ size_t cgf_policy_format_rule(char *buf, size_t len, const struct cgf_policy_rul
 int cgf_policy_write_profile(FILE *f, const struct cgf_policy_profile *profile,
 			     unsigned int flags);
 
-/* "file", "mount", "device"; "enforce", "complain"; "allow", "deny". NULL when unknown. */
+/* "file", "mount", "device", "kernel"; "enforce", "complain"; "allow", "deny". NULL: unknown. */
 const char *cgf_policy_kind_name(uint8_t kind);
 const char *cgf_policy_mode_name(uint8_t mode);
 const char *cgf_policy_effect_name(uint8_t effect);
+/* The policy word of one CGFENCE_KERNEL_* bit ("module", "ptrace", ...), NULL when unknown. */
+const char *cgf_policy_kernel_op_name(uint32_t bit);
 
 /*
  * The checks the module applies to the strings of a rule, for callers that build rules

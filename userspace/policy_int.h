@@ -73,6 +73,7 @@ struct cgf_name_bit {
 
 extern const struct cgf_name_bit cgf_mount_op_names[];
 extern const struct cgf_name_bit cgf_mount_opt_names[];
+extern const struct cgf_name_bit cgf_kernel_op_names[];
 /* Looks @len bytes of @name up in a NULL-terminated table; returns the bit or 0. */
 uint32_t cgf_name_bit_find(const struct cgf_name_bit *table, const char *name, size_t len);
 

@@ -785,6 +785,36 @@ static int parse_device_rule(struct parser *p, struct cgf_policy_rule *r)
 	return expect_semi(p, "the device rule");
 }
 
+/* "allow OPERATION...;": words from the kernel operations, each once, or "all" alone. */
+static int parse_kernel_rule(struct parser *p, struct cgf_policy_rule *r)
+{
+	const struct cgf_tok *t = &p->tok;
+	uint32_t bit;
+	char q[200];
+
+	r->kind = CGFENCE_RULE_KERNEL;
+	if (parse_effect(p, r))
+		return -1;
+	if (t->type != CGF_TOK_WORD)
+		return err_expected(p, "a kernel operation (module, kexec, reboot, bpf, perf, lockdown, quota, fanotify, tty_inject, ptrace, signal, syslog, time, sched or all)");
+	while (t->type == CGF_TOK_WORD) {
+		cgf_quote_text(t->text, t->len, q, sizeof(q));
+		bit = is_word(t, "all") ? CGFENCE_KERNEL_ALL :
+		      cgf_name_bit_find(cgf_kernel_op_names, t->text, t->len);
+		if (!bit)
+			return p_error(p, t->line, t->col,
+				       "unknown kernel operation %s (expected module, kexec, reboot, bpf, perf, lockdown, quota, fanotify, tty_inject, ptrace, signal, syslog, time, sched or all)",
+				       q);
+		if (r->kernel_ops & bit)
+			return p_error(p, t->line, t->col,
+				       "kernel operation %s is given twice in one rule", q);
+		r->kernel_ops |= bit;
+		if (next(p))
+			return -1;
+	}
+	return expect_semi(p, "the kernel rule");
+}
+
 static int parse_section(struct parser *p, struct pf_profile *prof, uint8_t kind)
 {
 	const char *name = cgf_policy_kind_name(kind);
@@ -821,8 +851,10 @@ static int parse_section(struct parser *p, struct pf_profile *prof, uint8_t kind
 				ret = parse_file_rule(p, &it->rule);
 			else if (kind == CGFENCE_RULE_MOUNT)
 				ret = parse_mount_rule(p, &it->rule);
-			else
+			else if (kind == CGFENCE_RULE_DEVICE)
 				ret = parse_device_rule(p, &it->rule);
+			else
+				ret = parse_kernel_rule(p, &it->rule);
 		} else {
 			snprintf(what, sizeof(what),
 				 "'allow', 'deny', 'include' or '}' in the %s section", name);
@@ -947,12 +979,14 @@ static int parse_profile(struct parser *p)
 			ret = parse_section(p, prof, CGFENCE_RULE_MOUNT);
 		} else if (is_word(t, "device")) {
 			ret = parse_section(p, prof, CGFENCE_RULE_DEVICE);
+		} else if (is_word(t, "kernel")) {
+			ret = parse_section(p, prof, CGFENCE_RULE_KERNEL);
 		} else if (is_word(t, "allow") || is_word(t, "deny")) {
 			return p_error(p, t->line, t->col,
-				       "a rule belongs in a 'file { }', 'mount { }' or 'device { }' section");
+				       "a rule belongs in a 'file { }', 'mount { }', 'device { }' or 'kernel { }' section");
 		} else {
 			snprintf(what, sizeof(what),
-				 "'mode', 'default', 'include', 'file', 'mount', 'device' or '}' in profile '%s'",
+				 "'mode', 'default', 'include', 'file', 'mount', 'device', 'kernel' or '}' in profile '%s'",
 				 prof->name);
 			return err_expected(p, what);
 		}
@@ -1403,8 +1437,10 @@ static int build_result(struct pctx *c, const struct pf_file *main_file, struct 
 				dst->nr_file++;
 			else if (r->kind == CGFENCE_RULE_MOUNT)
 				dst->nr_mount++;
-			else
+			else if (r->kind == CGFENCE_RULE_DEVICE)
 				dst->nr_device++;
+			else
+				dst->nr_kernel++;
 		}
 	}
 	return 0;

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 results="$top/build/results"
 tap_out="$results/e2e.tap"
-boot_timeout=180
+boot_timeout=600
 mkdir -p "$results" "$e2e_work"
 
 # A run that cannot even boot still leaves a failing TAP file: never a missing or green one.

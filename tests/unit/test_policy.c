@@ -75,9 +75,9 @@ static const struct bad_case bad_cases[] = {
 	{ "missing ';' after mode", "profile t {\n mode enforce\n}\n", "t.cgf:2:14",
 	  "expected ';' after 'mode enforce', found '}'" },
 	{ "rule outside a section", P " allow r /x;\n}\n", "t.cgf:3:2",
-	  "a rule belongs in a 'file { }', 'mount { }' or 'device { }' section" },
+	  "a rule belongs in a 'file { }', 'mount { }', 'device { }' or 'kernel { }' section" },
 	{ "unknown profile statement", P " files { }\n}\n", "t.cgf:3:2",
-	  "expected 'mode', 'default', 'include', 'file', 'mount', 'device' or '}' in profile 't', found 'files'" },
+	  "expected 'mode', 'default', 'include', 'file', 'mount', 'device', 'kernel' or '}' in profile 't', found 'files'" },
 	{ "unknown section statement", P " file { permit r /x; }\n}\n", "t.cgf:3:9",
 	  "expected 'allow', 'deny', 'include' or '}' in the file section, found 'permit'" },
 	{ "section without '{'", P " device allow;\n}\n", "t.cgf:3:9",
@@ -215,6 +215,16 @@ static const struct bad_case bad_cases[] = {
 	  "found an empty device major" },
 	{ "unknown device access", P " device { allow c 1:3 rwx; }\n}\n", "t.cgf:3:25",
 	  "unknown device access 'x' (expected letters from rwm)" },
+	{ "unknown kernel operation", P " kernel { allow bpf kexe; }\n}\n", "t.cgf:3:21",
+	  "unknown kernel operation 'kexe' (expected module, kexec, reboot, bpf, perf, lockdown, quota, fanotify, tty_inject, ptrace, signal, syslog, time, sched or all)" },
+	{ "kernel operation twice", P " kernel { deny perf bpf perf; }\n}\n", "t.cgf:3:25",
+	  "kernel operation 'perf' is given twice in one rule" },
+	{ "kernel rule without operation", P " kernel { allow; }\n}\n", "t.cgf:3:16",
+	  "expected a kernel operation (module, kexec, reboot, bpf, perf, lockdown, quota, fanotify, tty_inject, ptrace, signal, syslog, time, sched or all), found ';'" },
+	{ "kernel rule without ';'", P " kernel { allow ptrace }\n}\n", "t.cgf:3:23",
+	  "expected ';' after the kernel rule, found '}'" },
+	{ "a kernel operation outside a kernel section", P " device { allow ptrace; }\n}\n",
+	  "t.cgf:3:17", "expected a device type 'c', 'b' or '*', found 'ptrace'" },
 	{ "device access twice", P " device { allow c 1:3 rwr; }\n}\n", "t.cgf:3:25",
 	  "device access 'r' is given twice" },
 	{ "device access missing", P " device { allow c 1:3; }\n}\n", "t.cgf:3:22",
@@ -459,6 +469,20 @@ static const struct cgf_policy_rule device_rules[] = {
 	DRULE(8, ALLOW, CHR, 10, 200, DRWM, 11, 3),
 };
 
+#define KRULE(i, eff, ops, l, c) \
+	{ .id = (i), .kind = CGFENCE_RULE_KERNEL, .effect = (eff), .kernel_ops = (ops), \
+	  .src_line = (l), .src_col = (c) }
+
+static const struct cgf_policy_rule kernel_rules[] = {
+	KRULE(1, ALLOW, CGFENCE_KERNEL_PERF, 4, 3),
+	KRULE(2, ALLOW, CGFENCE_KERNEL_PTRACE | CGFENCE_KERNEL_SIGNAL | CGFENCE_KERNEL_BPF, 5, 3),
+	KRULE(3, DENY, CGFENCE_KERNEL_ALL, 6, 3),
+	KRULE(4, ALLOW, CGFENCE_KERNEL_MODULE | CGFENCE_KERNEL_KEXEC | CGFENCE_KERNEL_REBOOT |
+		  CGFENCE_KERNEL_LOCKDOWN | CGFENCE_KERNEL_QUOTA | CGFENCE_KERNEL_FANOTIFY |
+		  CGFENCE_KERNEL_TTY_INJECT | CGFENCE_KERNEL_SYSLOG | CGFENCE_KERNEL_TIME |
+		  CGFENCE_KERNEL_SCHED, 7, 3),
+};
+
 /* Forward references, section includes and the same profile included twice. */
 static const char include_text[] =
 	"profile main {\n"
@@ -563,6 +587,14 @@ static const struct good_case good_cases[] = {
 	  "\t allow c 010:200 rwm;\n"
 	  " }\n}\n",
 	  NULL, CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY, ARRAY_SIZE(device_rules), device_rules },
+	{ "every kernel form",
+	  P " kernel {\n"
+	  "\t allow perf;\n"
+	  "\t allow signal ptrace bpf;\n"
+	  "\t deny all;\n"
+	  "\t allow module kexec reboot lockdown quota fanotify tty_inject syslog time sched;\n"
+	  " }\n}\n",
+	  NULL, CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY, ARRAY_SIZE(kernel_rules), kernel_rules },
 	{ "includes in one file", include_text, "main", CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY,
 	  ARRAY_SIZE(include_rules), include_rules },
 	{ "an empty profile", "profile e.m_p-ty { mode complain; default allow; }", NULL,
@@ -597,6 +629,7 @@ static bool rule_eq(const struct cgf_policy_rule *got, const struct cgf_policy_r
 	    str_eq(got->source, want->source) && str_eq(got->target, want->target) &&
 	    got->dev_type == want->dev_type && got->dev_access == want->dev_access &&
 	    got->dev_major == want->dev_major && got->dev_minor == want->dev_minor &&
+	    got->kernel_ops == want->kernel_ops &&
 	    (!origin || (str_eq(got->src_file, src_file) && got->src_line == want->src_line &&
 			 got->src_col == want->src_col)))
 		return true;
@@ -1232,9 +1265,11 @@ static void test_readme_example(void)
 		ret = cgf_policy_parse_string("web.cgf", start + 4, NULL, &pol, err, sizeof(err));
 		unsetenv(CGF_POLICY_PATH_ENV);
 	}
-	tap_ok(!ret && pol.profiles[0].nr_rules == 113 && pol.profiles[0].nr_file == 95 &&
+	tap_ok(!ret && pol.profiles[0].nr_rules == 114 && pol.profiles[0].nr_file == 95 &&
 	       pol.profiles[0].nr_mount == 5 && pol.profiles[0].nr_device == 13 &&
-	       strstr(end + 3, "web.cgf: ok: profile web, 113 rules (95 file, 5 mount, 13 device)"),
+	       pol.profiles[0].nr_kernel == 1 &&
+	       strstr(end + 3,
+		      "web.cgf: ok: profile web, 114 rules (95 file, 5 mount, 13 device, 1 kernel)"),
 	       "the example of policy/README.md compiles to the counts it shows");
 	if (ret)
 		tap_diag("  %s", end ? err : "no example found");
@@ -1285,7 +1320,7 @@ static void test_check_command(void)
 	snprintf(cmd, sizeof(cmd), "cd %s && %s check --json web.cgf", tmpdir, tool);
 	rc = run(cmd, &out, &errout);
 	tap_ok(rc == 0 && !strcmp(out,
-				  "{\"file\":\"web.cgf\",\"profile\":\"web\",\"mode\":\"enforce\",\"default\":\"deny\",\"rules\":3,\"file_rules\":1,\"mount_rules\":0,\"device_rules\":2}\n"),
+				  "{\"file\":\"web.cgf\",\"profile\":\"web\",\"mode\":\"enforce\",\"default\":\"deny\",\"rules\":3,\"file_rules\":1,\"mount_rules\":0,\"device_rules\":2,\"kernel_rules\":0}\n"),
 	       "cgfence check --json: one object per profile");
 	if (rc || !strstr(out, "\"rules\":3"))
 		tap_diag("  rc %d, stdout %s, stderr %s", rc, out, errout);

@@ -80,6 +80,10 @@ try "mount the host disk (a node for b 8:0 the host made)" mount -t ext4 /tmp/ho
 try "mount procfs" mount -t proc proc /mnt
 try "mount a tmpfs" mount -t tmpfs tmpfs /mnt
 try "leave the cgroup (move to the root cgroup)" sh -c 'echo $$ > /sys/fs/cgroup/cgroup.procs'
+try "unload cgfence" rmmod cgfence
+try "load a kernel module" insmod /e2e/modules/loop.ko
+try "kill a host process (pid 1, the host's init)" kill -0 1
+try "read the host's kernel log" dmesg
 CONTAINER
 mkdir -p /mnt
 mknod /tmp/host-mem c 1 1
