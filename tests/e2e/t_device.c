@@ -306,7 +306,9 @@ static int child_open_deny_wins(void *arg)
 	ret |= check_open("/dev/zero", O_RDWR, 0);
 	ret |= check_open("/dev/full", O_RDWR, 0);
 	ret |= check_open("/dev/urandom", O_RDONLY, 0);
-	ret |= check_open("/dev/kmsg", O_RDONLY, 0);		/* c 1:11 */
+	/* c 1:11: the device rule allows it; reading the kernel log needs the kernel rule syslog. */
+	ret |= check_open("/dev/kmsg", O_WRONLY, 0);
+	ret |= check_open("/dev/kmsg", O_RDONLY, -EPERM);
 	ret |= check_open("/dev/mem", O_RDONLY, -EACCES);
 	ret |= check_open(OPN "/harmless", O_RDONLY, -EACCES);
 	ret |= check_open("/dev/ptmx", O_RDWR, -EACCES);	/* c 5:2: another major */
