@@ -16,7 +16,7 @@ TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
 TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
-.PHONY: all module tool deps check unit kunit e2e demo install clean checkpatch
+.PHONY: all module tool deps check harness unit kunit e2e demo install clean checkpatch
 
 all: module tool
 
@@ -41,6 +41,9 @@ $(BUILD)/cgfence-static: $(TOOL_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -static -o $@ $(TOOL_SRCS) $(TOOL_LIBS) -lpthread -lm
 
+harness:
+	@bash $(TOP)/tests/harness/selftest.sh
+
 unit:
 	@bash $(TOP)/tests/unit/run.sh
 
@@ -50,13 +53,16 @@ kunit:
 e2e: all
 	@bash $(TOP)/tests/e2e/run.sh
 
-# Every suite runs even when an earlier one fails; the summary counts them all.
+# Every suite runs even when an earlier one fails; each runner's exit status is kept next to
+# its results, and the summary counts a non-zero one as a failure of its own.
 check: deps
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
 	@$(MAKE) --no-print-directory all || touch $(BUILD)/results/build.failed
-	-@$(MAKE) --no-print-directory unit
-	-@$(MAKE) --no-print-directory kunit
-	-@if [ ! -e $(BUILD)/results/build.failed ]; then bash $(TOP)/tests/e2e/run.sh; fi
+	@$(MAKE) --no-print-directory harness; echo $$? > $(BUILD)/results/harness.rc
+	@$(MAKE) --no-print-directory unit; echo $$? > $(BUILD)/results/unit.rc
+	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
+	@if [ ! -e $(BUILD)/results/build.failed ]; then \
+		bash $(TOP)/tests/e2e/run.sh; echo $$? > $(BUILD)/results/e2e.rc; fi
 	@bash $(TOP)/tests/summary.sh $(BUILD)/results
 
 demo: deps all

@@ -247,6 +247,13 @@ void umount_below(const char *prefix);
 int run_tool(const char *const argv[]);
 
 /*
+ * Around an operation that makes the module print an error on purpose: the host's log scan
+ * (tests/kernel-trouble.sh) lets cgfence's own error lines pass between the two, nothing else.
+ */
+#define KLOG_EXPECT_ERRORS_BEGIN	"e2e: expected cgfence errors begin"
+#define KLOG_EXPECT_ERRORS_END		"e2e: expected cgfence errors end"
+
+/*
  * Kernel log: klog_mark() writes a unique line to /dev/kmsg and returns its text in
  * @mark; klog_find() looks for a line after it that holds every needle (NULL ends the
  * list) and copies it to @line. 1 found, 0 not found, -errno.

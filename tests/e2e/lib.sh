@@ -10,8 +10,10 @@ e2e_work="$top/build/e2e"
 e2e_ko=${E2E_KO:-$top/cgfence.ko}
 e2e_tool="$top/build/cgfence-static"
 
-# Kernel log lines that mean the kernel itself went wrong, whatever the tests printed.
-e2e_bad_log_re='BUG:|WARNING:|Oops|RCU stall|rcu_sched self-detected stall|rcu: INFO:|lockdep|possible circular locking|possible recursive locking|KASAN|general protection fault|Kernel panic|UBSAN|refcount_t:'
+# Kernel log lines that mean the kernel or the module went wrong, whatever the tests printed.
+# shellcheck source-path=SCRIPTDIR source=../kernel-trouble.sh
+. "$top/tests/kernel-trouble.sh"
+e2e_bad_log_re=$kernel_trouble_re
 
 # Why the last e2e_* call failed, for the TAP line or the message the caller prints.
 e2e_error=
@@ -72,10 +74,14 @@ e2e_build() {
 	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
 	# Stock modules: a block device to mount (t_device: loop, and minix, a filesystem
 	# simple enough for the test to write), an overlay root (t_after_open: overlay). The
-	# guest has no modprobe: tests insmod them (stock_module_load() in e2e.c).
+	# guest has no modprobe: tests insmod them (stock_module_load() in e2e.c). A kernel
+	# without them cannot run those tests: that is a failed build, never a skip.
 	mkdir -p "$root/e2e/modules"
 	for t in drivers/block/loop.ko fs/minix/minix.ko fs/overlayfs/overlay.ko; do
-		[ -f "$MODDIR/kernel/$t" ] && install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/"
+		if ! install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/" 2>> "$log"; then
+			e2e_error="$MODDIR/kernel/$t is missing: the e2e tests need it"
+			return 1
+		fi
 	done
 
 	if ! e2e_cc "$root/bin/runas" "$e2e_src/runas.c" >> "$log" 2>&1; then
@@ -141,7 +147,7 @@ e2e_boot() {
 
 # e2e_bad_log_lines [LOG]: prints the kernel log lines that match a known failure pattern.
 e2e_bad_log_lines() {
-	tr -d '\r' < "${1:-$e2e_work/guest.log}" | grep -aE "$e2e_bad_log_re"
+	kernel_trouble_lines "${1:-$e2e_work/guest.log}"
 }
 
 # e2e_own_boot_tests: tests that need a VM of their own, one boot each: they leave the kernel

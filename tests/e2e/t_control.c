@@ -1965,6 +1965,7 @@ static void make_files(void)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
+	tap_plan(30);
 	make_files();
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	tap_case("load, GET, dump, MODE, replace, REMOVE: fields, generations, STATUS counts",

@@ -440,6 +440,7 @@ int main(int argc, char **argv)
 	int err;
 
 	tap_init(argc, argv);
+	tap_plan(18);
 	d.recs = calloc(RING_SIZE, sizeof(*d.recs));
 	fres = shared_alloc(sizeof(*fres));
 	qres = shared_alloc(sizeof(*qres));

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -96,23 +95,6 @@ static int mkfile(const char *path, const char *content, mode_t mode)
 	fchmod(fd, mode);
 	close(fd);
 	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP ? rmdir(path) : unlink(path))
-		tap_diag("cleanup: remove %s: %s", path, errname(-errno));
-	return 0;
-}
-
-static void rmtree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == 0)
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* An operation's answer against the expected one; the diagnostic names both. */
@@ -353,7 +335,7 @@ static int matrix_setup(const char *d)
 	};
 	unsigned int i;
 
-	rmtree(d);
+	remove_tree(d);
 	if (mkdirs(d) || mkfile(at(d, "file"), SCRIPT, 0755))
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(plain); i++)
@@ -417,7 +399,7 @@ static int case_matrix(void *arg)
 	ret = run_in_cgroup(b.dir, NULL, child_matrix, &m);
 out:
 	box_drop(&b);
-	rmtree(dir);
+	remove_tree(dir);
 	return ret;
 }
 
@@ -489,7 +471,7 @@ static int case_globs(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(GLOB);
+	remove_tree(GLOB);
 	return ret;
 }
 
@@ -570,8 +552,8 @@ static int case_deny_over_allow(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(DOV);
-	rmtree(DOV "2");
+	remove_tree(DOV);
+	remove_tree(DOV "2");
 	return ret;
 }
 
@@ -631,7 +613,7 @@ static int case_default(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(DEF);
+	remove_tree(DEF);
 	return ret;
 }
 
@@ -677,7 +659,7 @@ static int case_symlinks(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(SYM);
+	remove_tree(SYM);
 	return ret;
 }
 
@@ -745,7 +727,7 @@ static int case_links(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(LNK);
+	remove_tree(LNK);
 	return ret;
 }
 
@@ -791,7 +773,7 @@ static int case_proc_fd(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(PFD);
+	remove_tree(PFD);
 	return ret;
 }
 
@@ -875,8 +857,8 @@ static int case_chroot(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(CHR);
-	rmtree(BASE "/c_out");
+	remove_tree(CHR);
+	remove_tree(BASE "/c_out");
 	return ret;
 }
 
@@ -1014,7 +996,7 @@ static int case_container_root(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(HOST);
+	remove_tree(HOST);
 	return ret;
 }
 
@@ -1256,7 +1238,7 @@ out_box:
 	box_drop(&b);
 	rmdir(e->other);
 out:
-	rmtree(ESC);
+	remove_tree(ESC);
 	munmap(e, sizeof(*e));
 	return ret;
 }
@@ -1304,7 +1286,7 @@ static int case_complain(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(CMP);
+	remove_tree(CMP);
 	return ret;
 }
 
@@ -1391,7 +1373,7 @@ static int case_host_unaffected(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(HST);
+	remove_tree(HST);
 	munmap(h, sizeof(*h));
 	return ret;
 }
@@ -1444,7 +1426,7 @@ out_box:
 	box_drop(&inner);
 	box_drop(&outer);
 out:
-	rmtree(NST);
+	remove_tree(NST);
 	return ret;
 }
 
@@ -1517,7 +1499,7 @@ static int case_tmpfile(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rmtree(TMPF);
+	remove_tree(TMPF);
 	return ret;
 }
 
@@ -1577,7 +1559,7 @@ static void rm_deep(void)
 		if (i > 0 && fds[i - 1] >= 0)
 			unlinkat(fds[i - 1], comp, AT_REMOVEDIR);
 	}
-	rmtree(DEEP);
+	remove_tree(DEEP);
 }
 
 static int child_deep(void *arg)
@@ -1654,7 +1636,8 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	tap_init(argc, argv);
-	rmtree(BASE);
+	tap_plan(19 + ARRAY_SIZE(perm_cases));
+	remove_tree(BASE);
 	mkdirs(BASE);
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	/* The cases that read the kernel log first: later ones flood its rate limit. */
@@ -1703,6 +1686,6 @@ int main(int argc, char **argv)
 	tap_case("a path longer than PATH_MAX: EACCES (fail closed) under default allow; host ok",
 		 case_deep, NULL);
 	tap_case("rmmod cgfence", case_unload, NULL);
-	rmtree(BASE);
+	remove_tree(BASE);
 	return tap_done();
 }

@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	tap_init(argc, argv);
+	tap_plan(2 + 2 * ARRAY_SIZE(file_cases));
 	fd = open(SECRET, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		tap_diag("create %s: %s", SECRET, errname(-errno));

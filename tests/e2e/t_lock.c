@@ -356,6 +356,7 @@ static int case_params(void *arg)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
+	tap_plan(14);
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	tap_case("before LOCK: profiles lk and lk2, lk attached, its task denied (control)",
 		 case_setup, NULL);

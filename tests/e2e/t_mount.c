@@ -1194,6 +1194,7 @@ static int case_unload(void *arg)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
+	tap_plan(14);
 	umount_below(BASE);
 	remove_tree(BASE);
 	mkdir_p(BASE);

@@ -386,6 +386,7 @@ int main(int argc, char **argv)
 	struct genl_family_info fam = { 0 };
 
 	tap_init(argc, argv);
+	tap_plan(17);
 	tap_case("family unknown before insmod: GETFAMILY cgfence is ENOENT (nlctrl resolves)",
 		 case_absent, NULL);
 	tap_case("insmod cgfence.ko", case_load, NULL);

@@ -13,7 +13,10 @@
 typedef int (*tap_case_fn)(void *arg);
 
 void tap_init(int argc, char **argv);
-/* A description holding "# TODO" marks a known bug: a failure does not fail the program. */
+/* Prints the plan: the number of results the program will print, before the first one. */
+void tap_plan(unsigned int n);
+/* A "# TODO reason" directive after the description marks a known gap: its failure does not
+ * fail the program (and tests/tap.py counts it apart). */
 void tap_result(bool ok, const char *fmt, ...) __printf(2, 3);
 void tap_diag(const char *fmt, ...) __printf(1, 2);
 int tap_fail(const char *fmt, ...) __printf(1, 2);
@@ -25,7 +28,7 @@ int tap_fail(const char *fmt, ...) __printf(1, 2);
  */
 bool tap_case(const char *desc, tap_case_fn fn, void *arg);
 
-/* Prints the plan; returns the program's exit status (0 only if every result passed). */
+/* Returns the program's exit status: 0 only if every result passed and their number is the plan. */
 int tap_done(void);
 
 #endif /* _CGFENCE_E2E_TAP_H */

@@ -181,11 +181,26 @@ status=${PIPESTATUS[0]}
 if [ ! -s "$uml/test.log" ]; then
 	fail build "kunit.py exited with status $status before the kernel ran (config or build failed; see above)"
 fi
-python3 "$here/ktap2tap.py" "$uml/test.log" "$status" > "$tap"
+python3 "$here/ktap2tap.py" "$uml/test.log" "$status" > "$work/ktap.tap"
 conv=$?
-if ! grep -qE '^1\.\.[0-9]+' "$tap"; then
+if ! grep -qE '^1\.\.[0-9]+' "$work/ktap.tap"; then
 	fail parse "ktap2tap.py failed on $uml/test.log"
 fi
+# The kernel's own log counts as for e2e: a warning, a stall or a lockup fails the run.
+# shellcheck source-path=SCRIPTDIR source=../kernel-trouble.sh
+. "$top/tests/kernel-trouble.sh"
+bad=$(kernel_trouble_lines "$uml/test.log" | sort -u)
+{
+	grep -vE '^1\.\.[0-9]+$' "$work/ktap.tap"
+	if [ -z "$bad" ]; then
+		echo "ok - kunit run: the UML kernel log is clean"
+	else
+		echo "not ok - kunit run: the UML kernel log is clean"
+		echo "# kernel log lines that mean trouble ($uml/test.log):"
+		printf '%s\n' "$bad" | sed 's/^/#   /'
+	fi
+} | python3 "$top/tests/tap.py" number > "$tap"
 echo
 cat "$tap"
-[ "$conv" -eq 0 ] && [ "$status" -eq 0 ]
+python3 "$top/tests/tap.py" check --name kunit --expected-skips "$top/tests/expected-skips" "$tap" &&
+	[ "$conv" -eq 0 ] && [ "$status" -eq 0 ]

@@ -11,16 +11,19 @@ tapfile=$results/unit.tap
 mkdir -p "$out" "$results"
 rm -f "$tapfile"
 
+tap_py=$top/tests/tap.py
 lines=()
 n=0
 failed=0
+finished=0
 
+# Results are collected unnumbered; tests/tap.py numbers them under one plan at the end.
 result() { # STATUS NAME: STATUS 0 is ok
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
-		lines+=("ok $n - $2")
+		lines+=("ok - $2")
 	else
-		lines+=("not ok $n - $2")
+		lines+=("not ok - $2")
 		failed=$((failed + 1))
 	fi
 }
@@ -36,15 +39,13 @@ diag() { # TEXT: every line becomes a TAP comment
 # Written on any exit, so even a script error leaves a counted result behind.
 write_tap() {
 	local rc=$?
-	if [ "$n" -eq 0 ]; then
-		result 1 "unit: the runner produced no results"
+	if [ "$finished" -ne 1 ]; then
+		result 1 "unit: the runner reached its end (it stopped early, status $rc)"
 	fi
-	{
-		echo "1..$n"
-		printf '%s\n' "${lines[@]}"
-	} >"$tapfile"
+	printf '%s\n' "${lines[@]}" | python3 "$tap_py" number >"$tapfile"
 	cat "$tapfile"
-	[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ] && exit 0
+	python3 "$tap_py" check --name unit --expected-skips "$top/tests/expected-skips" "$tapfile" >&2 &&
+		[ "$rc" -eq 0 ] && exit 0
 	exit 1
 }
 trap write_tap EXIT
@@ -72,36 +73,22 @@ else
 	flags_ok=0
 fi
 
-# Every test program prints its own TAP; this renumbers it into the one stream. A program
-# that crashes or prints fewer results than its plan adds a "not ok" line, so a broken
+# Every test program prints its own TAP, judged by tests/tap.py (plan first, the plan's count
+# of results, exit status): a program that crashes or stops early adds a "not ok", so a broken
 # program can never look like a smaller green one.
 run_program() { # NAME BINARY
-	local name=$1 bin=$2 output rc line planned="" count=0 bad=0
-	output=$("$bin" 2>"$out/$name.stderr")
+	local name=$1 bin=$2 rc line
+	"$bin" >"$out/$name.tap" 2>"$out/$name.stderr"
 	rc=$?
 	while IFS= read -r line; do
-		if [[ $line =~ ^(not\ )?ok\ [0-9]+( -)?\ ?(.*)$ ]]; then
-			count=$((count + 1))
-			if [ -n "${BASH_REMATCH[1]}" ]; then
-				bad=$((bad + 1))
-				result 1 "$name: ${BASH_REMATCH[3]}"
-			else
-				result 0 "$name: ${BASH_REMATCH[3]}"
-			fi
-		elif [[ $line =~ ^1\.\.([0-9]+) ]]; then
-			planned=${BASH_REMATCH[1]}
-		elif [[ $line == \#* ]]; then
-			lines+=("$line")
-		elif [ -n "$line" ]; then
-			lines+=("# $line")
-		fi
-	done <<<"$output"
-	if [ -z "$planned" ] || [ "$planned" -ne "$count" ]; then
-		result 1 "$name: plan ${planned:-missing} but $count results (did it crash?)"
-	fi
-	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		result 1 "$name: exited with status $rc without a failed test"
-		diag "$(head -n 20 "$out/$name.stderr")"
+		case $line in
+		"ok - "*) result 0 "${line#ok - }" ;;
+		"not ok - "*) result 1 "${line#not ok - }" ;;
+		*) lines+=("$line") ;;
+		esac
+	done < <(python3 "$tap_py" flatten --name "$name" --exit-status "$rc" "$out/$name.tap")
+	if [ "$rc" -ne 0 ] && [ -s "$out/$name.stderr" ]; then
+		diag "$name: stderr: $(head -n 20 "$out/$name.stderr")"
 	fi
 }
 
@@ -313,3 +300,5 @@ if [ "$tool_ok" -eq 1 ]; then
 	learn web --container web
 	CASES
 fi
+
+finished=1

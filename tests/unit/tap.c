@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Minimal TAP producer for the tool's unit tests; run.sh renumbers across programs. */
+/* Minimal TAP producer for the tool's unit tests: the plan first; run.sh renumbers across programs. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,19 @@
 
 static int tap_count;
 static int tap_failed;
+static int tap_planned = -1;
+
+void tap_plan(int n)
+{
+	if (tap_planned >= 0 || tap_count) {
+		printf("# tap_plan(%d) called twice or after results: a bug in the test\n", n);
+		tap_failed++;
+		return;
+	}
+	tap_planned = n;
+	printf("1..%d\n", n);
+	fflush(stdout);
+}
 
 static void result(bool pass, const char *fmt, va_list ap, const char *directive)
 {
@@ -108,6 +121,13 @@ void tap_diag(const char *fmt, ...)
 
 int tap_done(void)
 {
-	printf("1..%d\n", tap_count);
+	if (tap_planned < 0) {
+		printf("# no tap_plan() before the results: a bug in the test\n");
+		return 1;
+	}
+	if (tap_planned != tap_count) {
+		printf("# planned %d results, printed %d\n", tap_planned, tap_count);
+		return 1;
+	}
 	return tap_failed ? 1 : 0;
 }

@@ -512,6 +512,8 @@ static void test_dump_retry(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(140);
 	test_load_unload();
 	test_attach_detach();
 	test_read_commands();

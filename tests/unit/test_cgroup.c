@@ -243,6 +243,8 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(53);
 	snprintf(tmp, sizeof(tmp), "%s/cgf-test-XXXXXX", getenv("TMPDIR") ?: "/tmp");
 	if (!mkdtemp(tmp)) {
 		perror("mkdtemp");

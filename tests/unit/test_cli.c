@@ -262,6 +262,8 @@ static void test_usage(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(105);
 	test_parse();
 	test_table();
 	test_exit_codes();

@@ -846,6 +846,8 @@ static void test_learn_select(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(119);
 	test_parse();
 	test_bits();
 	test_time();

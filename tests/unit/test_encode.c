@@ -449,6 +449,8 @@ static void test_large(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(52);
 	test_small();
 	test_extack_mapping();
 	test_large();

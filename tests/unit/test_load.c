@@ -13,6 +13,7 @@
 #include "cgfence.h"
 #include "cli.h"
 #include "cmd_admin.h"
+#include "encode.h"
 #include "policy.h"
 #include "tap.h"
 
@@ -165,6 +166,26 @@ static char *first_line(char *s)
 	return s;
 }
 
+/*
+ * How many PROFILE_ADD messages @p needs, worked out here and not from what the loader
+ * sent: rules in order, as many as fit in CGF_CHUNK_BYTES of rule attributes each.
+ */
+static int expected_adds(const struct cgf_policy_profile *p)
+{
+	size_t i, used = 0, size;
+	int n = 0;
+
+	for (i = 0; i < p->nr_rules; i++) {
+		size = cgf_encode_rule_size(&p->rules[i]);
+		if (!n || used + size > CGF_CHUNK_BYTES) {
+			n++;
+			used = 0;
+		}
+		used += size;
+	}
+	return n;
+}
+
 static void test_transaction(const struct cgf_policy_profile *p)
 {
 	char *out, *err, adds[MAX_CALLS], want[256];
@@ -174,8 +195,10 @@ static void test_transaction(const struct cgf_policy_profile *p)
 	fake_init(&f, -1, 0, 0);
 	rc = run(&f, p, &out, &err);
 	tap_is_int(rc, CGF_EXIT_OK, "load: accepted, exit 0");
-	n = (int)strlen(trace(&f)) - 2;
-	tap_ok(n > 1, "load: %zu rules go in several PROFILE_ADD messages (%d)", p->nr_rules, n);
+	n = expected_adds(p);
+	if (n > MAX_CALLS - 2)
+		n = MAX_CALLS - 2;	/* the trace holds no more; the comparison then fails */
+	tap_ok(n > 1, "load: %zu rules need several PROFILE_ADD messages (%d)", p->nr_rules, n);
 	memset(adds, 'A', n);
 	snprintf(want, sizeof(want), "B%.*sC", n, adds);
 	tap_is_str(trace(&f), want, "load: begin, the adds, commit");
@@ -242,6 +265,8 @@ int main(void)
 	char *text = malloc(cap), *out, *err;
 	struct fake f;
 
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(27);
 	len += snprintf(text + len, cap - len, "profile gen {\n\tmode enforce;\n\tfile {\n");
 	for (i = 0; i < 3000; i++)
 		len += snprintf(text + len, cap - len, "\t\tallow r /d/%zu/**;\n", i);

@@ -306,6 +306,8 @@ static void test_request_live(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(58);
 	test_extack();
 	test_nle_to_errno();
 	test_status_parse();

@@ -176,6 +176,8 @@ static void test_backend_name(void)
 
 int main(void)
 {
+	/* The count of results this program prints; tap_done() checks it. */
+	tap_plan(32);
 	test_json_string();
 	test_plain_string();
 	test_status_render();

@@ -4,6 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
+tap_plan 34
 
 dir=/tmp/t_cli
 box=/sys/fs/cgroup/t_cli.box

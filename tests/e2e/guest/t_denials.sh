@@ -4,6 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
+tap_plan 69
 
 dir=/tmp/t_denials
 enf=/sys/fs/cgroup/t_denials.enf

@@ -4,6 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
+tap_plan 19 # two rounds of 9, and the EEXIST check of round 1
 
 hooked=security_file_open
 

@@ -4,6 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
+tap_plan 16
 
 # Locking lasts until reboot: run.sh boots a VM for this test alone.
 dir=/tmp/t_lock_cli
@@ -90,17 +91,27 @@ rc=$?
 [ "$rc" -eq 0 ] || show_run
 tap_result "locked: list --json still answers, lk enforcing and attached" "$rc"
 
+run_cmd cat "$dir/secret"
+[ "$run_rc" -eq 0 ] && grep -qx secret "$run_out"
+rc=$?
+[ "$rc" -eq 0 ] || show_run
+tap_result "locked: on the host, cat secret still works (control)" "$rc"
 run_cmd in_box cat "$dir/secret"
-[ "$run_rc" -ne 0 ] && grep -q 'Permission denied' "$run_err"
-tap_result "locked: in the box, cat secret still fails with EACCES" $?
+[ "$run_rc" -eq 1 ] && grep -q "can't open '$dir/secret': Permission denied" "$run_err"
+rc=$?
+[ "$rc" -eq 0 ] || show_run
+tap_result "locked: in the box, cat secret still fails: exit 1, EACCES" "$rc"
 
+# The module's own refusal is EPERM; a module merely in use would say EBUSY/EAGAIN.
 run_cmd rmmod cgfence
 tap_diag "rmmod: exit $run_rc: $(cat "$run_err")"
-[ "$run_rc" -ne 0 ] && [ -d /sys/module/cgfence ] && locked_is true
-tap_result "locked: rmmod fails, the module stays, still locked" $?
+[ "$run_rc" -eq 1 ] && grep -q "Operation not permitted" "$run_err" &&
+	[ -d /sys/module/cgfence ] && locked_is true
+tap_result "locked: rmmod fails with EPERM, the module stays, still locked" $?
 run_cmd rmmod -f cgfence
 tap_diag "rmmod -f: exit $run_rc: $(cat "$run_err")"
-[ "$run_rc" -ne 0 ] && [ -d /sys/module/cgfence ] && locked_is true
-tap_result "locked: rmmod -f fails too" $?
+[ "$run_rc" -eq 1 ] && grep -q "Operation not permitted" "$run_err" &&
+	[ -d /sys/module/cgfence ] && locked_is true
+tap_result "locked: rmmod -f fails with EPERM too" $?
 
 tap_done

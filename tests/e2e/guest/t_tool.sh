@@ -4,6 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
+tap_plan 10
 
 if [ ! -x /bin/cgfence ]; then
 	tap_not_ok "cgfence tool is in the image (build/cgfence-static)"

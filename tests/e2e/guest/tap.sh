@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP helpers for the guest's shell tests: numbered results, a trailing plan, exit status 1 on any failure.
+# TAP helpers for the guest's shell tests: the plan first, numbered results, exit status 1 on any failure.
 # shellcheck shell=sh disable=SC2034
 
 tap_n=0
 tap_failed=0
+tap_planned=
+
+# tap_plan N: the number of results the script will print, before the first one.
+tap_plan() {
+	tap_planned=$1
+	echo "1..$1"
+}
 
 # Written by the host: CGFENCE_VERSION (from the uapi header), KVER, KERNEL_TROUBLE_RE.
 # shellcheck source=/dev/null
@@ -34,8 +41,16 @@ tap_result() {
 	fi
 }
 
+# tap_done: status 0 only when every result passed and their number is the plan.
 tap_done() {
-	echo "1..$tap_n"
+	if [ -z "$tap_planned" ]; then
+		tap_diag "no tap_plan before the results: a bug in the test"
+		return 1
+	fi
+	if [ "$tap_planned" -ne "$tap_n" ]; then
+		tap_diag "planned $tap_planned results, printed $tap_n"
+		return 1
+	fi
 	[ "$tap_failed" -eq 0 ]
 }
 
