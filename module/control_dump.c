@@ -8,7 +8,7 @@
 
 #include <uapi/cgfence.h>
 
-#include "control.h"
+#include "control_base.h"
 #include "engine.h"
 #include "events.h"
 #include "store.h"

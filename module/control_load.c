@@ -11,7 +11,7 @@
 
 #include <uapi/cgfence.h>
 
-#include "control.h"
+#include "control_base.h"
 #include "engine.h"
 #include "store.h"
 

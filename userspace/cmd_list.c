@@ -26,6 +26,7 @@ static const struct nla_policy profile_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_PROFILE_RULE_COUNT] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_PROFILE_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[CGFENCE_A_PROFILE_KERNEL_ALLOW] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 };
 
 static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
@@ -64,6 +65,8 @@ int cgf_profile_row_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
 	row->rules = nla_get_u32(tb[CGFENCE_A_PROFILE_RULE_COUNT]);
 	row->attachments = nla_get_u32(tb[CGFENCE_A_PROFILE_ATTACHMENTS]);
 	row->generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
+	if (tb[CGFENCE_A_PROFILE_KERNEL_ALLOW])
+		row->kernel_allow = nla_get_u32(tb[CGFENCE_A_PROFILE_KERNEL_ALLOW]);
 	return 0;
 }
 
@@ -247,6 +250,17 @@ void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
 		key(f, "device");
 		fputs("... more than one reply holds\n", f);
 	}
+	key(f, "kernel");
+	if (!profile->kernel_allow) {
+		fputs("none: no module, kexec, reboot, bpf, perf, raw hardware, ...; no task outside\n",
+		      f);
+		return;
+	}
+	fputs("allow", f);
+	for (i = 0; i < 32; i++)
+		if (profile->kernel_allow & (1u << i))
+			fprintf(f, " %s", cgf_policy_kernel_op_name(1u << i) ?: "?");
+	fputc('\n', f);
 }
 
 void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
@@ -276,7 +290,17 @@ void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
 		cgf_json_string(f, text);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"devices_truncated\":%s}\n", profile->devices_truncated ? "true" : "false");
+	fprintf(f, "],\"devices_truncated\":%s,\"kernel_allow\":[",
+		profile->devices_truncated ? "true" : "false");
+	first = true;
+	for (i = 0; i < 32; i++) {
+		if (!(profile->kernel_allow & (1u << i)))
+			continue;
+		fputs(first ? "" : ",", f);
+		cgf_json_string(f, cgf_policy_kernel_op_name(1u << i) ?: "?");
+		first = false;
+	}
+	fputs("]}\n", f);
 }
 
 /* Room doubles whenever the count reaches a power of two; NULL when memory ran out. */

@@ -24,6 +24,7 @@ struct cgf_profile_row {
 	struct cgf_policy_rule *devices;
 	size_t nr_devices;
 	bool devices_truncated;
+	uint32_t kernel_allow;		/* CGFENCE_KERNEL_* the profile allows */
 };
 
 /* Reads CGFENCE_A_DEVICE_RULES into @row; frees nothing it did not allocate. */

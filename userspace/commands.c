@@ -130,8 +130,11 @@ const struct cgf_cmd cgf_commands[] = {
 		.summary = "show one loaded profile and where it is attached",
 		.help = "Shows the profile NAME: mode, rules, generation (bumped by each\n"
 			"replace or mode change), attachments and one \"cgroup:\" line per cgroup\n"
-			"it is attached to. With --json, one object: the fields of a profile in\n"
-			"'list --json' and \"cgroups\":[{\"cgroup\":PATH,\"cgroup_id\":ID},...].",
+			"it is attached to, its device rules as the module compiled them, and\n"
+			"the kernel operations it allows (\"kernel: none\" for most profiles).\n"
+			"With --json, one object: the fields of a profile in 'list --json',\n"
+			"\"cgroups\":[{\"cgroup\":PATH,\"cgroup_id\":ID},...], \"devices\",\n"
+			"\"devices_truncated\" and \"kernel_allow\":[OPERATION,...].",
 		.opts = CGF_OPTF(CGF_OPT_JSON),
 		.min_args = 1,
 		.max_args = 1,

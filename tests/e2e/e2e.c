@@ -1363,3 +1363,34 @@ int stock_module_load(const char *name)
 	close(fd);
 	return err ? -1 : 1;
 }
+
+int box_make_shipped(struct box *b, const char *sub, const char *profile)
+{
+	char file[128], self[200];
+	const char *const load[] = { "cgfence", "load", file, NULL };
+	struct cgf_conn c;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	snprintf(file, sizeof(file), "/e2e/policy/%s.cgf", profile);
+	if (run_tool(load))
+		return tap_fail("cgfence load %s failed", file);
+	/* box_drop() undoes it: the profile is loaded, attach it to a new cgroup. */
+	snprintf(b->profile, sizeof(b->profile), "%s", profile);
+	b->loaded = true;
+	if (cgroup_self_dir(self, sizeof(self)))
+		return -1;
+	snprintf(b->dir, sizeof(b->dir), "%s/%s", self, sub);
+	if (mkdir(b->dir, 0755))
+		return tap_fail("mkdir %s: %s", b->dir, errname(-errno));
+	b->created = true;
+	b->id = cgroup_id_of(b->dir);
+	if (cgf_conn_open(&c))
+		return -1;
+	err = cgf_attach(&c, b->id, profile);
+	cgf_conn_close(&c);
+	if (expect_err("ATTACH", err, 0))
+		return -1;
+	b->attached = true;
+	return 0;
+}

@@ -197,6 +197,8 @@ int box_make(struct box *b, const char *sub, const char *profile, __u8 mode,
 /* box_make() with rules of any kind. */
 int box_make_spec(struct box *b, const char *sub, const char *profile, __u8 mode,
 		  __u8 file_default, const struct cgf_rule_spec *rules, unsigned int n);
+/* A box under a shipped profile (policy/NAME.cgf), loaded by the tool as an operator would. */
+int box_make_shipped(struct box *b, const char *sub, const char *profile);
 void box_drop(struct box *b);
 
 /*

@@ -177,47 +177,20 @@ static int overlay_loaded;
 /* Under a shipped profile, loaded by the tool and attached to a new cgroup. */
 static int overlay_under(const char *profile, bool usr_writable)
 {
-	char file[128], self[200];
-	const char *const load[] = { "cgfence", "load", file, NULL };
 	struct overlay_arg a = { .usr_writable = usr_writable };
 	struct box b = { 0 };
-	struct cgf_conn c;
-	int ret = -1, err;
+	int ret = -1;
 
 	if (overlay_loaded <= 0)
 		return tap_fail("overlay.ko from " E2E_MODULES " %s",
 				overlay_loaded ? "was refused" : "is not in the image");
-	snprintf(file, sizeof(file), "/e2e/policy/%s.cgf", profile);
-	if (overlay_make())
+	if (overlay_make() || box_make_shipped(&b, "box", profile))
 		goto out;
-	if (run_tool(load)) {
-		tap_fail("cgfence load %s failed", file);
-		goto out;
-	}
-	snprintf(b.profile, sizeof(b.profile), "%s", profile);
-	b.loaded = true;
-	if (cgroup_self_dir(self, sizeof(self)))
-		goto out_box;
-	snprintf(b.dir, sizeof(b.dir), "%s/box", self);
-	if (mkdir(b.dir, 0755)) {
-		tap_fail("mkdir %s: %s", b.dir, errname(-errno));
-		goto out_box;
-	}
-	b.created = true;
-	b.id = cgroup_id_of(b.dir);
-	if (cgf_conn_open(&c))
-		goto out_box;
-	err = cgf_attach(&c, b.id, profile);
-	cgf_conn_close(&c);
-	if (expect_err("ATTACH", err, 0))
-		goto out_box;
-	b.attached = true;
 	ret = run_confined(&b, pre_overlay_root, child_overlay, &a);
 	if (!ret)
 		ret = host_layers_as_expected(usr_writable);
-out_box:
-	box_drop(&b);
 out:
+	box_drop(&b);
 	umount_below(OVL);
 	remove_tree(OVL);
 	return ret;

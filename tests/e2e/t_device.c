@@ -450,18 +450,13 @@ static int child_pty_no_pts(void *arg)
 
 static int case_pty(void *arg)
 {
-	static const char *const load[] = {
-		"cgfence", "load", "/e2e/policy/docker-default.cgf", NULL,
-	};
 	static const struct cgf_rule_spec ptmx_only[] = {
 		DEV(1, ALLOW, CHR, 5, 2, R | W),
 		DEV(2, ALLOW, CHR, 136, 1000, R | W),
 	};
-	struct cgf_conn c;
 	struct box b = { 0 };
 	bool made_pts = false;
-	char self[200];
-	int ret = -1, err;
+	int ret = -1;
 
 	(void)arg;
 	if (mkdir_p(PTY))
@@ -471,29 +466,8 @@ static int case_pty(void *arg)
 		tap_fail("mkdir /dev/pts: %s", errname(-errno));
 		goto out;
 	}
-	if (run_tool(load)) {
-		tap_fail("cgfence load docker-default.cgf failed");
-		goto out;
-	}
-	/* box_drop() undoes it: the profile is loaded, attach it to a new cgroup. */
-	snprintf(b.profile, sizeof(b.profile), "docker-default");
-	b.loaded = true;
-	if (cgroup_self_dir(self, sizeof(self)))
+	if (box_make_shipped(&b, "box", "docker-default"))
 		goto out_box;
-	snprintf(b.dir, sizeof(b.dir), "%s/box", self);
-	if (mkdir(b.dir, 0755)) {
-		tap_fail("mkdir %s: %s", b.dir, errname(-errno));
-		goto out_box;
-	}
-	b.created = true;
-	b.id = cgroup_id_of(b.dir);
-	if (cgf_conn_open(&c))
-		goto out_box;
-	err = cgf_attach(&c, b.id, "docker-default");
-	cgf_conn_close(&c);
-	if (expect_err("ATTACH docker-default", err, 0))
-		goto out_box;
-	b.attached = true;
 	if (run_confined(&b, pre_pty, child_pty_docker, NULL))
 		goto out_box;
 	box_drop(&b);

@@ -415,16 +415,29 @@ static void test_render(void)
 		   "attachments:         2\n"
 		   "cgroup:              /web (id 1234)\n"
 		   "cgroup:              /system.slice/a\\x0ab.scope (id 99)\n"
-		   "device:              allow c 136:* rw;  # rule 7\n",
+		   "device:              allow c 136:* rw;  # rule 7\n"
+		   "kernel:              none: no module, kexec, reboot, bpf, perf, raw hardware, ...; no task outside\n",
 		   "render: show, plain, with the device rules");
 	free(text);
 	text = render(show_json, &l);
 	tap_is_str(text,
 		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1,"
 		   "\"cgroups\":[{\"cgroup\":\"/web\",\"cgroup_id\":1234},{\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99}],"
-		   "\"devices\":[{\"rule\":7,\"text\":\"allow c 136:* rw;\"}],\"devices_truncated\":false}\n",
+		   "\"devices\":[{\"rule\":7,\"text\":\"allow c 136:* rw;\"}],\"devices_truncated\":false,"
+		   "\"kernel_allow\":[]}\n",
 		   "render: show, JSON, with the device rules");
 	free(text);
+	/* What a profile allows of the kernel, in bit order, words as the policy writes them. */
+	profiles[0].kernel_allow = CGFENCE_KERNEL_SIGNAL | CGFENCE_KERNEL_PTRACE;
+	text = render(show_plain, &l);
+	tap_ok(text && strstr(text, "\nkernel:              allow ptrace signal\n"),
+	       "render: show, plain, the kernel operations the profile allows");
+	free(text);
+	text = render(show_json, &l);
+	tap_ok(text && strstr(text, ",\"kernel_allow\":[\"ptrace\",\"signal\"]}\n"),
+	       "render: show, JSON, the kernel operations the profile allows");
+	free(text);
+	profiles[0].kernel_allow = 0;
 	profiles[0].mode = 7;
 	text = render(show_json, &empty);
 	tap_ok(strstr(text, "\"mode\":\"unknown(7)\"") && strstr(text, "\"cgroups\":[],"),
@@ -513,7 +526,7 @@ static void test_dump_retry(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(140);
+	tap_plan(142);
 	test_load_unload();
 	test_attach_detach();
 	test_read_commands();
