@@ -1402,7 +1402,7 @@ static void find_top(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(193);
+	tap_plan(201);
 	find_top();
 	unsetenv(CGF_POLICY_PATH_ENV);
 	test_bad_cases();
