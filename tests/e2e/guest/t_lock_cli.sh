@@ -102,16 +102,17 @@ rc=$?
 [ "$rc" -eq 0 ] || show_run
 tap_result "locked: in the box, cat secret still fails: exit 1, EACCES" "$rc"
 
-# The module's own refusal is EPERM; a module merely in use would say EBUSY/EAGAIN.
+# A plain rmmod meets the reference the lock holds: the kernel's own EAGAIN (EWOULDBLOCK).
+# A forced one would ignore it: the module refuses every forced unload while locked, EPERM.
 run_cmd rmmod cgfence
 tap_diag "rmmod: exit $run_rc: $(cat "$run_err")"
-[ "$run_rc" -eq 1 ] && grep -q "Operation not permitted" "$run_err" &&
+[ "$run_rc" -eq 1 ] && grep -q "Resource temporarily unavailable" "$run_err" &&
 	[ -d /sys/module/cgfence ] && locked_is true
-tap_result "locked: rmmod fails with EPERM, the module stays, still locked" $?
+tap_result "locked: rmmod fails with EAGAIN (the lock's reference), the module stays, still locked" $?
 run_cmd rmmod -f cgfence
 tap_diag "rmmod -f: exit $run_rc: $(cat "$run_err")"
 [ "$run_rc" -eq 1 ] && grep -q "Operation not permitted" "$run_err" &&
 	[ -d /sys/module/cgfence ] && locked_is true
-tap_result "locked: rmmod -f fails with EPERM too" $?
+tap_result "locked: rmmod -f fails with EPERM, the module's own refusal" $?
 
 tap_done
