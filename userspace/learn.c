@@ -377,6 +377,11 @@ static void learn_record(struct learner *l, const struct cgf_denial *d)
 	case CGFENCE_DENIAL_CGROUP:
 		note(l, d, "a container may never leave its cgroup subtree; no rule allows it");
 		break;
+	case CGFENCE_DENIAL_KERNEL:
+		/* Reaching the kernel is a decision for a person, never a default to learn. */
+		note(l, d,
+		     "the kernel itself, or a task outside the container: not learned; if the workload must, write the kernel rule by hand (policy/README.md, kernel rules)");
+		break;
 	default:
 		note(l, d, "a kind of record this tool does not know");
 		break;
