@@ -220,6 +220,7 @@ int cgf_profile_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
 	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, NULL) < 0)
 		return -EBADMSG;
 	row->devices_truncated = tb[CGFENCE_A_DEVICE_RULES_TRUNCATED];
-	return tb[CGFENCE_A_DEVICE_RULES] ? cgf_device_rules_parse(tb[CGFENCE_A_DEVICE_RULES], row) :
-	       0;
+	if (!tb[CGFENCE_A_DEVICE_RULES])
+		return 0;
+	return cgf_device_rules_parse(tb[CGFENCE_A_DEVICE_RULES], row);
 }
