@@ -232,6 +232,15 @@ static int finish(struct pctx *c, struct pf_file *main_file, int ret, struct cgf
 	return 0;
 }
 
+/* A failed parse keeps nothing, not even the result's arena. */
+static int abandon(struct pctx *c, int ret)
+{
+	pctx_release(c);
+	cgf_arena_release(c->arena);
+	free(c->arena);
+	return ret;
+}
+
 int cgf_policy_parse_file(const char *path, struct cgf_policy *out, char *err, size_t err_len)
 {
 	struct pf_file *f = NULL;
@@ -243,17 +252,10 @@ int cgf_policy_parse_file(const char *path, struct cgf_policy *out, char *err, s
 	ret = pf_load_path(&c, path, &f);
 	if (ret && !c.failed) {
 		pf_cannot_read(&c, path, ret);
-		pctx_release(&c);
-		cgf_arena_release(c.arena);
-		free(c.arena);
-		return ret;
+		return abandon(&c, ret);
 	}
-	if (ret) {
-		pctx_release(&c);
-		cgf_arena_release(c.arena);
-		free(c.arena);
-		return -EINVAL;
-	}
+	if (ret)
+		return abandon(&c, -EINVAL);
 	return finish(&c, f, 0, out);
 }
 
@@ -269,12 +271,8 @@ int cgf_policy_parse_buffer(const char *display_name, const char *text, size_t l
 		return -ENOMEM;
 	f = new_file(&c, display_name, include_dir);
 	ret = f ? pf_parse_text(&c, f, text, len) : -1;
-	if (ret) {
-		pctx_release(&c);
-		cgf_arena_release(c.arena);
-		free(c.arena);
-		return -EINVAL;
-	}
+	if (ret)
+		return abandon(&c, -EINVAL);
 	return finish(&c, f, 0, out);
 }
 
