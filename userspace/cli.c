@@ -7,6 +7,7 @@
 
 #include "cgfence.h"
 #include "cli.h"
+#include "client.h"
 #include "nl.h"
 #include "output.h"
 #include "util.h"
@@ -323,6 +324,15 @@ int cgf_report(const char *what, int err, const char *errmsg)
 	return code;
 }
 
+int cgf_report_client(const char *what, const struct cgf_client *cl, int err)
+{
+	if (cl->problem[0]) {
+		cgf_err("%s: %s\n", what, cl->problem);
+		return CGF_EXIT_FAIL;
+	}
+	return cgf_report(what, err, cl->ack.msg);
+}
+
 /*
  * The family is registered only in the initial network namespace. Being in
  * another namespace than PID 1 proves this task is not there, which would
@@ -340,12 +350,12 @@ static bool outside_pid1_netns(void)
 	return a != b || memcmp(self, init, a);
 }
 
-int cgf_connect(struct cgf_nl *nl)
+int cgf_connect(struct cgf_client *cl)
 {
 	char errmsg[CGF_ERRMSG_MAX];
 	int rc;
 
-	rc = cgf_nl_open(nl, errmsg, sizeof(errmsg));
+	rc = cgf_client_open(cl, errmsg, sizeof(errmsg));
 	if (rc == -ENOENT) {
 		cgf_err("the cgfence module is not loaded (generic netlink family \"%s\" not found); load it with: modprobe cgfence\n",
 			CGFENCE_GENL_NAME);

@@ -7,8 +7,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "nl.h"
 #include "util.h"
+
+struct cgf_client;
 
 /* The exit status is part of the interface: scripts branch on it. */
 enum cgf_exit {
@@ -107,10 +108,13 @@ int cgf_exit_code(int err);
 __printf(1, 2) void cgf_err(const char *fmt, ...);
 
 /* Opens the cgfence family; on failure prints why and returns the exit status. */
-int cgf_connect(struct cgf_nl *nl);
+int cgf_connect(struct cgf_client *cl);
 
 /* Reports a failed request of command @what and returns the exit status. */
 int cgf_report(const char *what, int err, const char *errmsg);
+
+/* The same for a failed client call: the reply it could not use, or the kernel's answer. */
+int cgf_report_client(const char *what, const struct cgf_client *cl, int err);
 
 /* Parses, dispatches and flushes the output: the whole tool minus main(). */
 int cgf_main(int argc, char **argv);

@@ -8,55 +8,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-
 #include "cgfence.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "client.h"
 #include "cmd_admin.h"
-#include "nl.h"
 #include "output.h"
-#include "policy.h"
-#include "status.h"
-
-static int check_profile_name(const char *name, char *err, size_t len)
-{
-	const char *why;
-	size_t off;
-
-	why = cgf_policy_check_profile_name(name, strlen(name), &off);
-	if (!why)
-		return 0;
-	snprintf(err, len, "invalid profile name '%.64s': %s", name, why);
-	return -1;
-}
-
-int cgf_parse_pid(const char *s, pid_t *pid)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX)
-		return -EINVAL;
-	*pid = (pid_t)v;
-	return 0;
-}
 
 int cgf_check_load(const struct cgf_inv *inv, char *err, size_t len)
 {
 	if (cgf_opt_set(inv, CGF_OPT_PROFILE))
-		return check_profile_name(inv->optval[CGF_OPT_PROFILE], err, len);
+		return cgf_check_profile_arg(inv->optval[CGF_OPT_PROFILE], err, len);
 	return 0;
 }
 
 int cgf_check_name(const struct cgf_inv *inv, char *err, size_t len)
 {
-	return check_profile_name(inv->argv[0], err, len);
+	return cgf_check_profile_arg(inv->argv[0], err, len);
 }
 
 /* CGROUP_PATH or --pid PID, exactly one, as the @first positional argument. */
@@ -87,7 +55,7 @@ static int check_cgroup_arg(const struct cgf_inv *inv, int first, char *err, siz
 
 int cgf_check_attach(const struct cgf_inv *inv, char *err, size_t len)
 {
-	return check_profile_name(inv->argv[0], err, len) ?: check_cgroup_arg(inv, 1, err, len);
+	return cgf_check_profile_arg(inv->argv[0], err, len) ?: check_cgroup_arg(inv, 1, err, len);
 }
 
 int cgf_check_detach(const struct cgf_inv *inv, char *err, size_t len)
@@ -106,7 +74,7 @@ static int mode_value(const char *s)
 
 int cgf_check_mode(const struct cgf_inv *inv, char *err, size_t len)
 {
-	if (check_profile_name(inv->argv[0], err, len))
+	if (cgf_check_profile_arg(inv->argv[0], err, len))
 		return -1;
 	if (mode_value(inv->argv[1]) < 0) {
 		snprintf(err, len, "unknown mode '%.32s': enforce or complain", inv->argv[1]);
@@ -124,55 +92,42 @@ int cgf_check_lock(const struct cgf_inv *inv, char *err, size_t len)
 	return -1;
 }
 
-static int status_handler(struct nl_msg *msg, void *arg)
+int cgf_report_change(struct cgf_client *cl, const char *what, int err, const char *errmsg)
 {
-	return cgf_status_parse(nlmsg_hdr(msg), arg);
-}
-
-int cgf_report_change(struct cgf_nl *nl, const char *what, int err, const char *errmsg)
-{
-	char ignored[CGF_ERRMSG_MAX];
-	struct cgf_status st = { .locked = false };
-	struct nl_msg *msg;
+	char words[CGF_ERRMSG_MAX];
+	struct cgf_status st;
 
 	if (err != -EPERM)
 		return cgf_report(what, err, errmsg);
-	msg = cgf_nl_msg(nl, CGFENCE_CMD_STATUS, 0);
-	if (msg && !cgf_nl_request(nl, msg, status_handler, &st, ignored, sizeof(ignored)) &&
-	    st.locked) {
+	/* The status request answers on @cl too: keep what the refusal said. */
+	snprintf(words, sizeof(words), "%s", errmsg);
+	if (!cgf_client_status(cl, &st) && st.locked) {
 		cgf_err("%s: policy is locked until reboot: nothing can be changed\n", what);
 		return CGF_EXIT_FAIL;
 	}
-	return cgf_report(what, err, errmsg);
+	return cgf_report(what, err, words);
 }
 
 /*
- * Sends one @cmd request, its attributes put by @fill, on a new connection. Returns 0
- * with the module's answer in *@err and @ack when that is success, ENOENT or EBUSY
- * (refusals the caller puts in its own words); otherwise the exit status, the failure
- * reported.
+ * Opens a connection, makes the change @fn asks for and returns the exit status with
+ * any failure reported, except the refusals the caller puts in its own words: the
+ * module's answer is then in *@err (ENOENT or EBUSY) and @ack.
  */
-static int change(const char *what, uint8_t cmd, int (*fill)(struct nl_msg *msg, const void *arg),
+static int change(const char *what, int (*fn)(struct cgf_client *cl, const void *arg),
 		  const void *arg, struct cgf_nl_ack *ack, int *err)
 {
-	struct nl_msg *msg;
-	struct cgf_nl nl;
+	struct cgf_client cl;
 	int rc;
 
-	rc = cgf_connect(&nl);
+	*err = 0;
+	rc = cgf_connect(&cl);
 	if (rc)
 		return rc;
-	msg = cgf_nl_msg(&nl, cmd, 0);
-	if (!msg || fill(msg, arg)) {
-		nlmsg_free(msg);
-		cgf_nl_close(&nl);
-		return cgf_report(what, -ENOMEM, "");
-	}
-	*err = cgf_nl_request_ack(&nl, msg, NULL, NULL, ack);
-	rc = CGF_EXIT_OK;
+	*err = fn(&cl, arg);
 	if (*err && *err != -ENOENT && *err != -EBUSY)
-		rc = cgf_report_change(&nl, what, *err, ack->msg);
-	cgf_nl_close(&nl);
+		rc = cgf_report_change(&cl, what, *err, cl.ack.msg);
+	*ack = cl.ack;
+	cgf_client_close(&cl);
 	return rc;
 }
 
@@ -182,21 +137,20 @@ struct name_req {
 	uint8_t mode;
 };
 
-static int fill_remove(struct nl_msg *msg, const void *arg)
+static int do_unload(struct cgf_client *cl, const void *arg)
 {
 	const struct name_req *r = arg;
 
-	return nla_put_string(msg, CGFENCE_A_PROFILE_NAME, r->name) ?:
-	       (r->force ? nla_put_flag(msg, CGFENCE_A_FORCE) : 0);
+	return cgf_client_unload(cl, r->name, r->force);
 }
 
 int cgf_cmd_unload(const struct cgf_inv *inv)
 {
 	struct name_req r = { .name = inv->argv[0], .force = cgf_opt_set(inv, CGF_OPT_FORCE) };
 	struct cgf_nl_ack ack;
-	int err = 0, rc;
+	int err, rc;
 
-	rc = change("unload", CGFENCE_CMD_PROFILE_REMOVE, fill_remove, &r, &ack, &err);
+	rc = change("unload", do_unload, &r, &ack, &err);
 	if (rc)
 		return rc;
 	if (err == -ENOENT) {
@@ -212,21 +166,20 @@ int cgf_cmd_unload(const struct cgf_inv *inv)
 	return CGF_EXIT_OK;
 }
 
-static int fill_mode(struct nl_msg *msg, const void *arg)
+static int do_mode(struct cgf_client *cl, const void *arg)
 {
 	const struct name_req *r = arg;
 
-	return nla_put_string(msg, CGFENCE_A_PROFILE_NAME, r->name) ?:
-	       nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, r->mode);
+	return cgf_client_set_mode(cl, r->name, r->mode);
 }
 
 int cgf_cmd_mode(const struct cgf_inv *inv)
 {
 	struct name_req r = { .name = inv->argv[0], .mode = (uint8_t)mode_value(inv->argv[1]) };
 	struct cgf_nl_ack ack;
-	int err = 0, rc;
+	int err, rc;
 
-	rc = change("mode", CGFENCE_CMD_PROFILE_MODE, fill_mode, &r, &ack, &err);
+	rc = change("mode", do_mode, &r, &ack, &err);
 	if (rc)
 		return rc;
 	if (err) {
@@ -245,17 +198,12 @@ struct cgroup_req {
 	struct cgf_cgroup cg;
 };
 
-/*
- * No CGFENCE_A_PAD before the id: the module's policies do not accept one (its strict
- * validation refuses any attribute a command does not list), and it reads the u64
- * with an unaligned-safe load.
- */
-static int fill_cgroup(struct nl_msg *msg, const void *arg)
+static int do_cgroup(struct cgf_client *cl, const void *arg)
 {
 	const struct cgroup_req *r = arg;
 
-	return (r->name ? nla_put_string(msg, CGFENCE_A_PROFILE_NAME, r->name) : 0) ?:
-	       nla_put_u64(msg, CGFENCE_A_CGROUP_ID, r->cg.id);
+	return r->name ? cgf_client_attach(cl, r->name, r->cg.id) :
+	       cgf_client_detach(cl, r->cg.id);
 }
 
 /* The cgroup directory that CGROUP_PATH (positional argument @arg) or --pid names. */
@@ -295,7 +243,7 @@ int cgf_cmd_attach(const struct cgf_inv *inv)
 	int err = 0, rc;
 
 	rc = resolve_cgroup(inv, "attach", 1, true, &r.cg) ?:
-	     change("attach", CGFENCE_CMD_ATTACH, fill_cgroup, &r, &ack, &err);
+	     change("attach", do_cgroup, &r, &ack, &err);
 	if (rc)
 		return rc;
 	if (err) {
@@ -316,7 +264,7 @@ int cgf_cmd_detach(const struct cgf_inv *inv)
 	int err = 0, rc;
 
 	rc = resolve_cgroup(inv, "detach", 0, false, &r.cg) ?:
-	     change("detach", CGFENCE_CMD_DETACH, fill_cgroup, &r, &ack, &err);
+	     change("detach", do_cgroup, &r, &ack, &err);
 	if (rc)
 		return rc;
 	if (err) {
@@ -335,11 +283,10 @@ int cgf_cmd_detach(const struct cgf_inv *inv)
 	return CGF_EXIT_OK;
 }
 
-static int fill_nothing(struct nl_msg *msg, const void *arg)
+static int do_lock(struct cgf_client *cl, const void *arg)
 {
-	(void)msg;
 	(void)arg;
-	return 0;
+	return cgf_client_lock(cl);
 }
 
 int cgf_cmd_lock(const struct cgf_inv *inv)
@@ -348,7 +295,7 @@ int cgf_cmd_lock(const struct cgf_inv *inv)
 	int err = 0, rc;
 
 	(void)inv;
-	rc = change("lock", CGFENCE_CMD_LOCK, fill_nothing, NULL, &ack, &err);
+	rc = change("lock", do_lock, NULL, &ack, &err);
 	if (rc)
 		return rc;
 	if (err)

@@ -4,10 +4,10 @@
 #define CGF_CMD_ADMIN_H
 
 #include <stddef.h>
-#include <sys/types.h>
 
-#include "nl.h"
+#include "args.h"
 
+struct cgf_client;
 struct cgf_inv;
 struct cgf_policy_profile;
 
@@ -19,35 +19,20 @@ int cgf_check_detach(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_mode(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_lock(const struct cgf_inv *inv, char *err, size_t len);
 
-/* A PID as the command line gives it: decimal, positive. Returns 0 or -EINVAL. */
-int cgf_parse_pid(const char *s, pid_t *pid);
-
 /*
  * Reports a change the kernel refused and returns the exit status. EPERM is what the
  * module answers both to a caller without privilege and to any change once policy is
  * locked; a locked module is asked for its status to tell which, and exits 1, not 4.
  */
-int cgf_report_change(struct cgf_nl *nl, const char *what, int err, const char *errmsg);
+int cgf_report_change(struct cgf_client *cl, const char *what, int err, const char *errmsg);
 
 /*
- * Loads @profile on @nl as one transaction: PROFILE_BEGIN, PROFILE_ADD in chunks,
+ * Loads @profile over @cl as one transaction: PROFILE_BEGIN, PROFILE_ADD in chunks,
  * PROFILE_COMMIT. Returns the exit status with any failure reported (a rule the
  * module refused by its FILE:LINE:COL); on failure the profile is not loaded and a
  * profile of that name already loaded is unchanged.
  */
-int cgf_load_profile(struct cgf_nl *nl, const struct cgf_policy_profile *profile);
-
-/* How cgf_load_run() talks to the module; the unit tests put a fake module in its place. */
-struct cgf_load_io {
-	int family;
-	/* Sends @msg and frees it; returns 0 or the module's negative errno, @ack filled. */
-	int (*request)(struct cgf_load_io *io, struct nl_msg *msg, struct cgf_nl_ack *ack);
-	/* Reports that the module refused @what and returns the exit status. */
-	int (*refused)(struct cgf_load_io *io, const char *what, int err, const char *msg);
-};
-
-/* cgf_load_profile() over @io. */
-int cgf_load_run(struct cgf_load_io *io, const struct cgf_policy_profile *profile);
+int cgf_load_profile(struct cgf_client *cl, const struct cgf_policy_profile *profile);
 
 int cgf_cmd_load(const struct cgf_inv *inv);
 int cgf_cmd_unload(const struct cgf_inv *inv);

@@ -48,26 +48,10 @@ static int parse_stdin(struct cgf_policy *policy, char *err, size_t err_len)
 	return ret;
 }
 
-/*
- * Control bytes (from a file name) must not reach the terminal, but backslashes stay:
- * messages quote patterns, and a '\*' in one must read as written.
- */
-static void put_safe(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
-}
-
 /* Kernel rules are counted only where a profile has any: most have none. */
 static void print_plain(const char *file, const struct cgf_policy_profile *p)
 {
-	put_safe(stdout, file);
+	cgf_safe_text(stdout, file);
 	printf(": ok: profile %s, %zu rule%s (%zu file, %zu mount, %zu device", p->name,
 	       p->nr_rules, p->nr_rules == 1 ? "" : "s", p->nr_file, p->nr_mount, p->nr_device);
 	if (p->nr_kernel)
@@ -104,7 +88,7 @@ int cgf_cmd_check(const struct cgf_inv *inv)
 		if (!strcmp(file, "-") ? parse_stdin(&policy, err, sizeof(err)) :
 		    cgf_policy_parse_file(file, &policy, err, sizeof(err))) {
 			/* Compiler style, without the tool's prefix, so editors can jump to it. */
-			put_safe(stderr, err);
+			cgf_safe_text(stderr, err);
 			fputc('\n', stderr);
 			rc = CGF_EXIT_POLICY;
 			continue;

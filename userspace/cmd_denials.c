@@ -11,50 +11,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <netlink/attr.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/socket.h>
-
 #include "cgfence.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "client.h"
 #include "cmd_denials.h"
 #include "denials.h"
 #include "learn.h"
-#include "nl.h"
-#include "policy.h"
-#include "status.h"
-
-/* Room to take in a burst of records before the kernel has to drop multicast ones. */
-#define EVENT_RCVBUF	(1024 * 1024)
-
-int cgf_parse_seq(const char *s, uint64_t *seq)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*seq = v;
-	return 0;
-}
-
-static int check_profile(const char *name, char *err, size_t len)
-{
-	const char *why;
-	size_t off;
-
-	why = cgf_policy_check_profile_name(name, strlen(name), &off);
-	if (!why)
-		return 0;
-	snprintf(err, len, "invalid profile name '%.64s': %s", name, why);
-	return -1;
-}
 
 static int check_container(const struct cgf_inv *inv, char *err, size_t len)
 {
@@ -76,14 +39,14 @@ int cgf_check_denials(const struct cgf_inv *inv, char *err, size_t len)
 		return -1;
 	}
 	if (cgf_opt_set(inv, CGF_OPT_PROFILE) &&
-	    check_profile(inv->optval[CGF_OPT_PROFILE], err, len))
+	    cgf_check_profile_arg(inv->optval[CGF_OPT_PROFILE], err, len))
 		return -1;
 	return check_container(inv, err, len);
 }
 
 int cgf_check_learn(const struct cgf_inv *inv, char *err, size_t len)
 {
-	return check_profile(inv->argv[0], err, len) ?: check_container(inv, err, len);
+	return cgf_check_profile_arg(inv->argv[0], err, len) ?: check_container(inv, err, len);
 }
 
 /* --container as the module names containers; @buf stays "" without the option. */
@@ -102,88 +65,23 @@ static int container_filter(const struct cgf_inv *inv, const char *what, char *b
 	return 0;
 }
 
-typedef int (*record_fn)(const struct cgf_denial *d, void *arg);
-
-struct dump_ctx {
-	record_fn fn;
-	void *arg;
-};
-
-static int dump_handler(struct nl_msg *msg, void *arg)
-{
-	struct dump_ctx *ctx = arg;
-	struct cgf_denial d;
-	int err;
-
-	err = cgf_denial_parse(nlmsg_hdr(msg), &d);
-	if (err)
-		return err;
-	err = ctx->fn(&d, ctx->arg);
-	cgf_denial_release(&d);
-	return err;
-}
-
-static const char *reply_problem(int err)
-{
-	switch (err) {
-	case -ENODATA:
-		return "module sent an incomplete denial record";
-	case -EBADMSG:
-		return "module sent a malformed denial record";
-	case -EPROTO:
-		return "module answered with a reply to another command";
-	}
-	return NULL;
-}
-
 /* Every record from @since on, to @fn. Returns 0, or the exit status with the failure reported. */
-static int dump_records(struct cgf_nl *nl, const char *what, uint64_t since, record_fn fn,
+static int dump_records(struct cgf_client *cl, const char *what, uint64_t since, cgf_denial_fn fn,
 			void *arg)
 {
-	struct dump_ctx ctx = { .fn = fn, .arg = arg };
-	struct cgf_nl_ack ack;
-	struct nl_msg *msg;
-	int err;
+	int err = cgf_client_denials(cl, since, fn, arg);
 
-	msg = cgf_nl_msg(nl, CGFENCE_CMD_DENIAL, NLM_F_DUMP);
-	if (!msg || (since > 1 && nla_put_u64(msg, CGFENCE_A_DENIAL_SEQ, since))) {
-		nlmsg_free(msg);
-		return cgf_report(what, -ENOMEM, "");
-	}
-	err = cgf_nl_request_ack(nl, msg, dump_handler, &ctx, &ack);
-	if (reply_problem(err)) {
-		cgf_err("%s: %s\n", what, reply_problem(err));
-		return CGF_EXIT_FAIL;
-	}
-	return cgf_report(what, err, ack.msg);
-}
-
-struct status_ctx {
-	struct cgf_status st;
-	int replies;
-};
-
-static int status_handler(struct nl_msg *msg, void *arg)
-{
-	struct status_ctx *ctx = arg;
-
-	if (ctx->replies++)
-		return -EPROTO;
-	return cgf_status_parse(nlmsg_hdr(msg), &ctx->st);
+	return err ? cgf_report_client(what, cl, err) : CGF_EXIT_OK;
 }
 
 /* The module's count of dropped records; false when it cannot be had (nothing printed). */
-static bool module_lost(struct cgf_nl *nl, uint64_t *lost)
+static bool module_lost(struct cgf_client *cl, uint64_t *lost)
 {
-	struct status_ctx ctx = { .replies = 0 };
-	char errmsg[CGF_ERRMSG_MAX];
-	struct nl_msg *msg;
+	struct cgf_status st;
 
-	msg = cgf_nl_msg(nl, CGFENCE_CMD_STATUS, 0);
-	if (!msg || cgf_nl_request(nl, msg, status_handler, &ctx, errmsg, sizeof(errmsg)) ||
-	    ctx.replies != 1 || !ctx.st.has_denials_lost)
+	if (cgf_client_status(cl, &st) || !st.has_denials_lost)
 		return false;
-	*lost = ctx.st.denials_lost;
+	*lost = st.denials_lost;
 	return true;
 }
 
@@ -197,11 +95,10 @@ static int view_record(const struct cgf_denial *d, void *arg)
 
 /* What a follower needs in its callbacks. */
 struct follow {
-	struct cgf_nl *req;		/* dumps and status */
-	struct cgf_nl ev;		/* the multicast group */
+	struct cgf_client *req;		/* dumps and status */
+	struct cgf_client ev;		/* the multicast group */
+	struct cgf_client_events events;
 	struct cgf_denial_view *view;
-	bool gone;			/* the module was unloaded */
-	int bad_records;
 	int catch_up_rc;
 };
 
@@ -215,50 +112,14 @@ static void catch_up(struct follow *fo)
 					       fo->view);
 }
 
-/* nlctrl announces an unregistered family on its "notify" group. */
-static void control_event(struct follow *fo, struct nlmsghdr *nlh)
+static void follow_record(const struct cgf_denial *d, void *arg)
 {
-	struct nlattr *tb[CTRL_ATTR_MAX + 1];
-
-	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CTRL_CMD_DELFAMILY ||
-	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 || !tb[CTRL_ATTR_FAMILY_ID])
-		return;
-	if (nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == fo->ev.family)
-		fo->gone = true;
-}
-
-static int event_handler(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct follow *fo = arg;
-	struct cgf_denial d;
 
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return NL_OK;
-	if (nlh->nlmsg_type == GENL_ID_CTRL) {
-		control_event(fo, nlh);
-		return fo->gone ? NL_STOP : NL_OK;
-	}
-	if (nlh->nlmsg_type != fo->ev.family)
-		return NL_OK;
-	if (cgf_denial_parse(nlh, &d)) {
-		fo->bad_records++;
-		return NL_OK;
-	}
-	if (d.seq > fo->view->next_seq)
+	if (d->seq > fo->view->next_seq)
 		catch_up(fo);
-	cgf_denial_view_feed(fo->view, &d);
-	cgf_denial_release(&d);
+	cgf_denial_view_feed(fo->view, d);
 	fflush(fo->view->out);
-	return NL_OK;
-}
-
-/* Multicast messages carry no sequence number of ours: libnl must not check them. */
-static int no_seq_check(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
 }
 
 /*
@@ -268,23 +129,24 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 static int follow_join(struct follow *fo)
 {
 	char errmsg[CGF_ERRMSG_MAX];
-	int grp, err;
+	enum cgf_subscribe_step step;
+	int err;
 
-	err = cgf_nl_open(&fo->ev, errmsg, sizeof(errmsg));
-	if (err) {
+	fo->events.record = follow_record;
+	fo->events.arg = fo;
+	err = cgf_client_subscribe(&fo->ev, &fo->events, &step, errmsg, sizeof(errmsg));
+	if (!err)
+		return 0;
+	switch (step) {
+	case CGF_SUB_OPEN:
 		cgf_err("denials: cannot open a netlink socket for the multicast group: %s (%s)\n",
 			strerror(-err), errmsg);
 		return err == -ENOENT ? CGF_EXIT_NOMODULE : CGF_EXIT_FAIL;
-	}
-	grp = genl_ctrl_resolve_grp(fo->ev.sk, CGFENCE_GENL_NAME, CGFENCE_MCGRP_DENIALS);
-	if (grp < 0) {
+	case CGF_SUB_GROUP:
 		cgf_err("denials: the module has no multicast group \"%s\": %s\n",
-			CGFENCE_MCGRP_DENIALS, nl_geterror(grp));
+			CGFENCE_MCGRP_DENIALS, errmsg);
 		return CGF_EXIT_FAIL;
-	}
-	err = nl_socket_add_membership(fo->ev.sk, grp);
-	if (err < 0) {
-		err = cgf_nle_to_errno(err);
+	case CGF_SUB_JOIN:
 		if (err == -EPERM || err == -EACCES) {
 			cgf_err("denials: --follow: joining the multicast group \"%s\" needs CAP_SYS_ADMIN in the initial user namespace: %s\n",
 				CGFENCE_MCGRP_DENIALS, strerror(-err));
@@ -293,19 +155,11 @@ static int follow_join(struct follow *fo)
 		cgf_err("denials: --follow: cannot join the multicast group \"%s\": %s\n",
 			CGFENCE_MCGRP_DENIALS, strerror(-err));
 		return CGF_EXIT_FAIL;
+	case CGF_SUB_NONBLOCK:
+		break;
 	}
-	/* Without it an unloaded module would leave us waiting forever; it is a nicety only. */
-	grp = genl_ctrl_resolve_grp(fo->ev.sk, "nlctrl", "notify");
-	if (grp >= 0)
-		nl_socket_add_membership(fo->ev.sk, grp);
-	nl_socket_set_buffer_size(fo->ev.sk, EVENT_RCVBUF, 0);
-	nl_socket_modify_cb(fo->ev.sk, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	nl_socket_modify_cb(fo->ev.sk, NL_CB_VALID, NL_CB_CUSTOM, event_handler, fo);
-	if (nl_socket_set_nonblocking(fo->ev.sk) < 0) {
-		cgf_err("denials: cannot make the multicast socket non-blocking\n");
-		return CGF_EXIT_FAIL;
-	}
-	return 0;
+	cgf_err("denials: cannot make the multicast socket non-blocking\n");
+	return CGF_EXIT_FAIL;
 }
 
 /* Takes SIGINT and SIGTERM as data on a descriptor, so poll() sees them without a race. */
@@ -324,28 +178,29 @@ static int signal_fd(void)
 /* Reads everything queued on the multicast socket. Returns 0, or the exit status. */
 static int follow_drain(struct follow *fo)
 {
-	int rc;
+	char errmsg[CGF_ERRMSG_MAX];
+	int err;
 
 	for (;;) {
-		rc = nl_recvmsgs_default(fo->ev.sk);
+		err = cgf_client_receive(&fo->ev, errmsg, sizeof(errmsg));
 		if (fo->catch_up_rc)
 			return fo->catch_up_rc;
-		if (fo->gone) {
+		if (fo->events.gone) {
 			cgf_err("denials: the cgfence module was unloaded\n");
 			return CGF_EXIT_FAIL;
 		}
-		if (rc >= 0)
+		if (!err)
 			continue;
-		if (rc == -NLE_AGAIN)
+		if (err == -EAGAIN)
 			return 0;
-		/* ENOBUFS: the kernel dropped messages for us; the ring may still hold them. */
-		if (rc == -NLE_NOMEM) {
+		/* The kernel dropped messages for us; the ring may still hold them. */
+		if (err == -ENOBUFS) {
 			catch_up(fo);
 			if (fo->catch_up_rc)
 				return fo->catch_up_rc;
 			continue;
 		}
-		cgf_err("denials: cannot read the multicast group: %s\n", nl_geterror(rc));
+		cgf_err("denials: cannot read the multicast group: %s\n", errmsg);
 		return CGF_EXIT_FAIL;
 	}
 }
@@ -353,7 +208,7 @@ static int follow_drain(struct follow *fo)
 static int follow_loop(struct follow *fo, int sigfd)
 {
 	struct pollfd p[2] = {
-		{ .fd = nl_socket_get_fd(fo->ev.sk), .events = POLLIN },
+		{ .fd = cgf_client_fd(&fo->ev), .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
 	int rc;
@@ -380,13 +235,13 @@ int cgf_cmd_denials(const struct cgf_inv *inv)
 {
 	struct cgf_denial_filter filter = { .profile = inv->optval[CGF_OPT_PROFILE] };
 	bool follow = cgf_opt_set(inv, CGF_OPT_FOLLOW);
-	struct follow fo = { .ev = { .sk = NULL } };
+	struct follow fo = { .catch_up_rc = 0 };
 	struct cgf_denial_view view;
 	char container[PATH_MAX];
 	uint64_t since = 1, lost = 0;
 	int rc, sigfd = -1;
 	bool have_lost;
-	struct cgf_nl nl;
+	struct cgf_client cl;
 
 	if (cgf_opt_set(inv, CGF_OPT_SINCE))
 		cgf_parse_seq(inv->optval[CGF_OPT_SINCE], &since);
@@ -397,10 +252,10 @@ int cgf_cmd_denials(const struct cgf_inv *inv)
 		filter.container = container;
 	cgf_denial_view_init(&view, stdout, cgf_opt_set(inv, CGF_OPT_JSON), &filter, since);
 
-	rc = cgf_connect(&nl);
+	rc = cgf_connect(&cl);
 	if (rc)
 		return rc;
-	fo.req = &nl;
+	fo.req = &cl;
 	fo.view = &view;
 	if (follow) {
 		sigfd = signal_fd();
@@ -413,21 +268,21 @@ int cgf_cmd_denials(const struct cgf_inv *inv)
 		if (rc)
 			goto out;
 	}
-	rc = dump_records(&nl, "denials", since, view_record, &view);
+	rc = dump_records(&cl, "denials", since, view_record, &view);
 	if (!rc && follow)
 		rc = follow_loop(&fo, sigfd);
-	if (!rc || (follow && fo.gone)) {
-		have_lost = !fo.gone && module_lost(&nl, &lost);
+	if (!rc || (follow && fo.events.gone)) {
+		have_lost = !fo.events.gone && module_lost(&cl, &lost);
 		cgf_denial_view_summary(&view, have_lost, lost);
 	}
-	if (fo.bad_records)
+	if (fo.events.bad_records)
 		cgf_err("denials: %d malformed record%s from the multicast group skipped\n",
-			fo.bad_records, fo.bad_records == 1 ? "" : "s");
+			fo.events.bad_records, fo.events.bad_records == 1 ? "" : "s");
 out:
 	if (sigfd >= 0)
 		close(sigfd);
-	cgf_nl_close(&fo.ev);
-	cgf_nl_close(&nl);
+	cgf_client_close(&fo.ev);
+	cgf_client_close(&cl);
 	return rc;
 }
 
@@ -462,7 +317,7 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 	struct record_list list = { .recs = NULL };
 	struct cgf_learn_stats st;
 	char container[PATH_MAX];
-	struct cgf_nl nl;
+	struct cgf_client cl;
 	size_t i;
 	int rc, err;
 
@@ -471,11 +326,11 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 		return rc;
 	if (container[0])
 		req.container = container;
-	rc = cgf_connect(&nl);
+	rc = cgf_connect(&cl);
 	if (rc)
 		return rc;
-	rc = dump_records(&nl, "learn", 1, keep_record, &list);
-	cgf_nl_close(&nl);
+	rc = dump_records(&cl, "learn", 1, keep_record, &list);
+	cgf_client_close(&cl);
 	if (rc)
 		goto out;
 

@@ -4,7 +4,8 @@
 #define CGF_CMD_DENIALS_H
 
 #include <stddef.h>
-#include <stdint.h>
+
+#include "args.h"
 
 struct cgf_inv;
 
@@ -36,9 +37,6 @@ struct cgf_inv;
 	"A header says what could not be learned and whether records were dropped.\n" \
 	"Review the rules and merge them into the profile; 'cgfence check' accepts the\n" \
 	"output as it is. Exits 1 when the ring holds no would-deny record of NAME."
-
-/* A record number as the command line gives it: decimal. Returns 0 or -EINVAL. */
-int cgf_parse_seq(const char *s, uint64_t *seq);
 
 int cgf_check_denials(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_learn(const struct cgf_inv *inv, char *err, size_t len);

@@ -6,7 +6,7 @@
 #include "cmd_admin.h"
 #include "cmd_check.h"
 #include "cmd_denials.h"
-#include "status.h"
+#include "cmd_status.h"
 #include "util.h"
 
 static int cmd_help(const struct cgf_inv *inv)

@@ -9,16 +9,15 @@
 
 #include "cgfence.h"
 #include "encode.h"
+#include "nl.h"
 
 struct nl_msg *cgf_encode_begin(int family, const struct cgf_policy_profile *profile)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = cgf_genl_msg(family, CGFENCE_CMD_PROFILE_BEGIN, 0, 0);
 
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, CGFENCE_CMD_PROFILE_BEGIN,
-			 CGFENCE_GENL_VERSION) ||
-	    nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
+	if (nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
 	    nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, profile->mode) ||
 	    nla_put_u8(msg, CGFENCE_A_PROFILE_FILE_DEFAULT, profile->file_default) ||
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, (uint32_t)profile->nr_rules)) {
@@ -152,11 +151,8 @@ int cgf_encode_chunk(int family, const struct cgf_policy_profile *profile, size_
 		return -E2BIG;
 
 	chunk->offs = calloc(count + 1, sizeof(*chunk->offs));
-	chunk->msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + bytes);
+	chunk->msg = cgf_genl_msg(family, CGFENCE_CMD_PROFILE_ADD, 0, NLA_HDRLEN + bytes);
 	if (!chunk->offs || !chunk->msg)
-		goto nomem;
-	if (!genlmsg_put(chunk->msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
-			 CGFENCE_CMD_PROFILE_ADD, CGFENCE_GENL_VERSION))
 		goto nomem;
 	nest = nla_nest_start(chunk->msg, NLA_F_NESTED | CGFENCE_A_RULES);
 	if (!nest)

@@ -281,18 +281,24 @@ int cgf_nl_request_ack(struct cgf_nl *nl, struct nl_msg *msg, cgf_nl_handler han
 		       &ack->dump_intr);
 }
 
-struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *cgf_genl_msg(int family, uint8_t cmd, int flags, size_t payload)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg;
 
+	msg = payload ? nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + payload) : nlmsg_alloc();
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags, cmd,
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
 			 CGFENCE_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags)
+{
+	return cgf_genl_msg(nl->family, cmd, flags, 0);
 }
 
 int cgf_nl_open_family(struct cgf_nl *nl, const char *name, char *errmsg, size_t len)

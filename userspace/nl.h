@@ -35,7 +35,13 @@ int cgf_nl_open(struct cgf_nl *nl, char *errmsg, size_t len);
 int cgf_nl_open_family(struct cgf_nl *nl, const char *name, char *errmsg, size_t len);
 void cgf_nl_close(struct cgf_nl *nl);
 
-/* A request for @cmd with the generic netlink header filled in; NULL when out of memory. */
+/*
+ * A request for @cmd of @family with the generic netlink header filled in, room for
+ * @payload bytes of attributes (0: libnl's default); NULL when out of memory. The one
+ * place a request header is built.
+ */
+struct nl_msg *cgf_genl_msg(int family, uint8_t cmd, int flags, size_t payload);
+/* The same for @nl's family, with the default room. */
 struct nl_msg *cgf_nl_msg(const struct cgf_nl *nl, uint8_t cmd, int flags);
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cgfence.h"
+#include "client.h"
 #include "output.h"
 
 /* Values line up one column after the longest key, "containers attached:". */
@@ -108,18 +109,28 @@ void cgf_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void cgf_plain_string(FILE *f, const char *s)
+static void escaped(FILE *f, const char *s, bool backslashes)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p; p++) {
-		if (*p == '\\')
+		if (*p == '\\' && backslashes)
 			fputs("\\\\", f);
 		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(f, "\\x%02x", *p);
 		else
 			fputc(*p, f);
 	}
+}
+
+void cgf_plain_string(FILE *f, const char *s)
+{
+	escaped(f, s, true);
+}
+
+void cgf_safe_text(FILE *f, const char *s)
+{
+	escaped(f, s, false);
 }
 
 static void key(FILE *f, const char *name)

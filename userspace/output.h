@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "status.h"
+struct cgf_status;
 
 /* "ftrace" or "lsm"; NULL for a value this tool does not know. */
 const char *cgf_backend_name(uint32_t backend);
@@ -19,6 +19,12 @@ void cgf_json_string(FILE *f, const char *s);
 
 /* Writes @s with control characters and backslashes escaped, so it cannot drive the terminal. */
 void cgf_plain_string(FILE *f, const char *s);
+
+/*
+ * Writes @s with control bytes escaped (\xNN) but backslashes as they are: messages
+ * quote policy text and file names, and a '\*' in a pattern must read as written.
+ */
+void cgf_safe_text(FILE *f, const char *s);
 
 void cgf_status_render_plain(FILE *f, const struct cgf_status *st);
 void cgf_status_render_json(FILE *f, const struct cgf_status *st);

@@ -12,6 +12,7 @@
 
 #include "cgfence.h"
 #include "cli.h"
+#include "client.h"
 #include "cmd_admin.h"
 #include "cmd_list.h"
 #include "tap.h"
@@ -447,53 +448,68 @@ static void test_render(void)
 
 /* A module whose policy changes under the first @intr_rounds rounds of dumps. */
 struct fake_dumps {
-	struct cgf_list_io io;
+	struct cgf_client cl;
 	int calls;
 	int intr_rounds;
 	int fail_call;
 };
 
-static int fake_dump(struct cgf_list_io *io, const char *what, uint8_t cmd,
-		     struct cgf_listing *l, bool *intr)
+/* One dump reply of the module for @cmd, the profile named after the round. */
+static struct nl_msg *fake_row(uint8_t cmd, int round)
 {
-	struct fake_dumps *f = (struct fake_dumps *)io;
-	int call = f->calls++;
+	struct nl_msg *msg = nlmsg_alloc();
+	char name[24];
 
-	(void)what;
-	if (call == f->fail_call)
-		return CGF_EXIT_PERM;
+	snprintf(name, sizeof(name), "round%d", round);
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x42, 0, NLM_F_MULTI, cmd,
+		    CGFENCE_GENL_VERSION);
 	if (cmd == CGFENCE_CMD_PROFILE_GET) {
-		l->profiles = realloc(l->profiles, sizeof(*l->profiles));
-		memset(l->profiles, 0, sizeof(*l->profiles));
-		snprintf(l->profiles[0].name, sizeof(l->profiles[0].name), "round%d", call / 2);
-		l->nr_profiles = 1;
+		nla_put_string(msg, CGFENCE_A_PROFILE_NAME, name);
+		nla_put_u8(msg, CGFENCE_A_PROFILE_MODE, CGFENCE_MODE_ENFORCE);
+		nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, 0);
+		nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, 1);
+		nla_put_u64(msg, CGFENCE_A_PROFILE_GENERATION, 1);
 	} else {
-		l->attachments = realloc(l->attachments, sizeof(*l->attachments));
-		memset(l->attachments, 0, sizeof(*l->attachments));
-		l->attachments[0].path = strdup("/web");
-		l->nr_attachments = 1;
+		nla_put_u64(msg, CGFENCE_A_CGROUP_ID, 7);
+		nla_put_string(msg, CGFENCE_A_CGROUP_PATH, "/web");
+		nla_put_string(msg, CGFENCE_A_PROFILE_NAME, name);
 	}
+	return msg;
+}
+
+static int fake_dump(struct cgf_client *cl, struct nl_msg *req, cgf_nl_handler handler,
+		     void *arg)
+{
+	struct fake_dumps *f = (struct fake_dumps *)cl;
+	uint8_t cmd = ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(req)))->cmd;
+	int call = f->calls++, err;
+	struct nl_msg *reply;
+
+	nlmsg_free(req);
+	if (call == f->fail_call)
+		return -EPERM;
+	reply = fake_row(cmd, call / 2);
+	err = handler(reply, arg);
+	nlmsg_free(reply);
 	/* The profile dump of a round is the one the kernel marks. */
-	if (cmd == CGFENCE_CMD_PROFILE_GET && call / 2 < f->intr_rounds)
-		*intr = true;
-	return 0;
+	cl->ack.dump_intr = cmd == CGFENCE_CMD_PROFILE_GET && call / 2 < f->intr_rounds;
+	return err;
 }
 
 static void test_dump_retry(void)
 {
-	struct fake_dumps f = { .io = { .dump = fake_dump }, .fail_call = -1 };
+	struct fake_dumps f = { .fail_call = -1 };
 	struct cgf_listing l = { NULL, 0, NULL, 0 };
-	FILE *saved = stderr;
 	int rc;
 
-	stderr = fopen("/dev/null", "w");
-	rc = cgf_read_listing(&f.io, "list", true, &l);
+	cgf_client_init(&f.cl, 0x42, fake_dump);
+	rc = cgf_client_listing(&f.cl, true, &l);
 	tap_ok(rc == 0 && f.calls == 2 && l.nr_profiles == 1 && !strcmp(l.profiles[0].name, "round0"),
 	       "dump: a consistent dump is read once");
 
 	f.calls = 0;
 	f.intr_rounds = 2;
-	rc = cgf_read_listing(&f.io, "list", true, &l);
+	rc = cgf_client_listing(&f.cl, true, &l);
 	tap_ok(rc == 0 && f.calls == 6, "dump: NLM_F_DUMP_INTR twice: read three times (%d dumps)",
 	       f.calls);
 	tap_ok(l.nr_profiles == 1 && l.nr_attachments == 1 && !strcmp(l.profiles[0].name, "round2"),
@@ -501,32 +517,31 @@ static void test_dump_retry(void)
 
 	f.calls = 0;
 	f.intr_rounds = 100;
-	rc = cgf_read_listing(&f.io, "list", true, &l);
-	tap_ok(rc == CGF_EXIT_FAIL && f.calls == 2 * CGF_DUMP_TRIES && !l.nr_profiles,
-	       "dump: always changing: gives up after %d rounds, exit 1, nothing kept",
-	       CGF_DUMP_TRIES);
+	rc = cgf_client_listing(&f.cl, true, &l);
+	tap_ok(rc == -EAGAIN && f.calls == 2 * CGF_DUMP_TRIES && !l.nr_profiles,
+	       "dump: always changing: gives up after %d rounds, nothing kept", CGF_DUMP_TRIES);
+	tap_is_str(f.cl.problem, "the policy kept changing while it was read; try again",
+		   "dump: always changing: says so");
 
 	f.calls = 0;
 	f.intr_rounds = 0;
 	f.fail_call = 1;
-	rc = cgf_read_listing(&f.io, "list", true, &l);
-	tap_ok(rc == CGF_EXIT_PERM && !l.nr_profiles,
-	       "dump: a refused dump's exit status is passed on, nothing kept");
+	rc = cgf_client_listing(&f.cl, true, &l);
+	tap_ok(rc == -EPERM && !l.nr_profiles && !f.cl.problem[0],
+	       "dump: a refused dump's errno is passed on, nothing kept");
 
 	f.calls = 0;
 	f.fail_call = -1;
-	rc = cgf_read_listing(&f.io, "show", false, &l);
+	rc = cgf_client_listing(&f.cl, false, &l);
 	tap_ok(rc == 0 && f.calls == 1 && !l.nr_profiles && l.nr_attachments == 1,
 	       "dump: for show, attachments only");
 	cgf_listing_free(&l);
-	fclose(stderr);
-	stderr = saved;
 }
 
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(142);
+	tap_plan(143);
 	test_load_unload();
 	test_attach_detach();
 	test_read_commands();

@@ -13,7 +13,7 @@
 
 #include "cgfence.h"
 #include "nl.h"
-#include "status.h"
+#include "client.h"
 #include "tap.h"
 
 /* An NLMSG_ERROR as the kernel builds it; @echo bytes stand for the echoed request. */

@@ -6,7 +6,7 @@
 
 #include "cgfence.h"
 #include "output.h"
-#include "status.h"
+#include "client.h"
 #include "tap.h"
 
 /* Everything a renderer wrote, as one string the caller frees. */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Decoding of the module's replies into the client's rows: status, profiles, attachments. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "cgfence.h"
+#include "client.h"
+#include "util.h"
+
+/* Exact sizes: a reply that disagrees with the uapi header is not trusted. */
+static const struct nla_policy status_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_STATUS_VERSION] = { .type = NLA_STRING, .maxlen = CGF_VERSION_MAX },
+	[CGFENCE_A_STATUS_BACKEND] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_HOOKS_ATTACHED] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_HOOKS_TOTAL] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_PROFILES] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_LOCKED] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_A_STATUS_DENIALS_LOST] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+};
+
+static const struct nla_policy profile_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_NAME },
+	[CGFENCE_A_PROFILE_MODE] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_A_PROFILE_RULE_COUNT] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_PROFILE_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[CGFENCE_A_PROFILE_KERNEL_ALLOW] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+};
+
+static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_CGROUP_ID] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[CGFENCE_A_CGROUP_PATH] = { .type = NLA_STRING, .maxlen = PATH_MAX },
+	[CGFENCE_A_PROFILE_NAME] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_NAME },
+};
+
+static const struct nla_policy device_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
+	[CGFENCE_RULE_A_ID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_EFFECT] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_DEV_TYPE] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_DEV_MAJOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_MINOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_ACCESS] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+};
+
+int cgf_status_parse(struct nlmsghdr *nlh, struct cgf_status *st)
+{
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, (struct nla_policy *)status_policy) < 0)
+		return -EBADMSG;
+	/* A zero would look like a real answer: every field must be there. */
+	for (i = CGFENCE_A_STATUS_VERSION; i <= CGFENCE_A_STATUS_LOCKED; i++)
+		if (!tb[i])
+			return -ENODATA;
+
+	snprintf(st->module_version, sizeof(st->module_version), "%s",
+		 nla_get_string(tb[CGFENCE_A_STATUS_VERSION]));
+	st->backend = nla_get_u32(tb[CGFENCE_A_STATUS_BACKEND]);
+	st->hooks_attached = nla_get_u32(tb[CGFENCE_A_STATUS_HOOKS_ATTACHED]);
+	st->hooks_total = nla_get_u32(tb[CGFENCE_A_STATUS_HOOKS_TOTAL]);
+	st->profiles = nla_get_u32(tb[CGFENCE_A_STATUS_PROFILES]);
+	st->attachments = nla_get_u32(tb[CGFENCE_A_STATUS_ATTACHMENTS]);
+	st->locked = nla_get_u8(tb[CGFENCE_A_STATUS_LOCKED]) != 0;
+	if (tb[CGFENCE_A_STATUS_DENIALS_LOST]) {
+		st->has_denials_lost = true;
+		st->denials_lost = nla_get_u64(tb[CGFENCE_A_STATUS_DENIALS_LOST]);
+	}
+	return 0;
+}
+
+static int parse(struct nlmsghdr *nlh, uint8_t cmd, struct nlattr **tb,
+		 const struct nla_policy *policy)
+{
+	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, (struct nla_policy *)policy) < 0)
+		return -EBADMSG;
+	return ((struct genlmsghdr *)nlmsg_data(nlh))->cmd == cmd ? 0 : -EPROTO;
+}
+
+int cgf_profile_row_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
+{
+	static const int needed[] = {
+		CGFENCE_A_PROFILE_NAME, CGFENCE_A_PROFILE_MODE, CGFENCE_A_PROFILE_RULE_COUNT,
+		CGFENCE_A_PROFILE_ATTACHMENTS, CGFENCE_A_PROFILE_GENERATION,
+	};
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
+	size_t i;
+	int err;
+
+	memset(row, 0, sizeof(*row));
+	err = parse(nlh, CGFENCE_CMD_PROFILE_GET, tb, profile_policy);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(needed); i++)
+		if (!tb[needed[i]])
+			return -ENODATA;
+	snprintf(row->name, sizeof(row->name), "%s", nla_get_string(tb[CGFENCE_A_PROFILE_NAME]));
+	row->mode = nla_get_u8(tb[CGFENCE_A_PROFILE_MODE]);
+	row->rules = nla_get_u32(tb[CGFENCE_A_PROFILE_RULE_COUNT]);
+	row->attachments = nla_get_u32(tb[CGFENCE_A_PROFILE_ATTACHMENTS]);
+	row->generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
+	if (tb[CGFENCE_A_PROFILE_KERNEL_ALLOW])
+		row->kernel_allow = nla_get_u32(tb[CGFENCE_A_PROFILE_KERNEL_ALLOW]);
+	return 0;
+}
+
+int cgf_attach_row_parse(struct nlmsghdr *nlh, struct cgf_attach_row *row)
+{
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
+	int err;
+
+	memset(row, 0, sizeof(*row));
+	err = parse(nlh, CGFENCE_CMD_ATTACH_GET, tb, attach_policy);
+	if (err)
+		return err;
+	if (!tb[CGFENCE_A_CGROUP_ID] || !tb[CGFENCE_A_CGROUP_PATH] || !tb[CGFENCE_A_PROFILE_NAME])
+		return -ENODATA;
+	row->path = strdup(nla_get_string(tb[CGFENCE_A_CGROUP_PATH]));
+	if (!row->path)
+		return -ENOMEM;
+	row->cgroup_id = nla_get_u64(tb[CGFENCE_A_CGROUP_ID]);
+	snprintf(row->profile, sizeof(row->profile), "%s",
+		 nla_get_string(tb[CGFENCE_A_PROFILE_NAME]));
+	return 0;
+}
+
+void cgf_listing_free(struct cgf_listing *listing)
+{
+	size_t i;
+
+	for (i = 0; i < listing->nr_attachments; i++)
+		free(listing->attachments[i].path);
+	free(listing->attachments);
+	free(listing->profiles);
+	memset(listing, 0, sizeof(*listing));
+}
+
+/* Room doubles whenever the count reaches a power of two; NULL when memory ran out. */
+static void *grow(void *array, size_t nr, size_t size)
+{
+	if (nr & (nr - 1))
+		return array;
+	return realloc(array, (nr ? nr * 2 : 1) * size);
+}
+
+int cgf_listing_add_profile(struct cgf_listing *l, struct nlmsghdr *nlh)
+{
+	struct cgf_profile_row *rows;
+	int err;
+
+	rows = grow(l->profiles, l->nr_profiles, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	l->profiles = rows;
+	err = cgf_profile_row_parse(nlh, &rows[l->nr_profiles]);
+	if (!err)
+		l->nr_profiles++;
+	return err;
+}
+
+int cgf_listing_add_attach(struct cgf_listing *l, struct nlmsghdr *nlh)
+{
+	struct cgf_attach_row *rows;
+	int err;
+
+	rows = grow(l->attachments, l->nr_attachments, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	l->attachments = rows;
+	err = cgf_attach_row_parse(nlh, &rows[l->nr_attachments]);
+	if (!err)
+		l->nr_attachments++;
+	return err;
+}
+
+int cgf_device_rules_parse(struct nlattr *nest, struct cgf_profile_row *row)
+{
+	struct nlattr *tb[CGFENCE_RULE_A_MAX + 1];
+	struct cgf_policy_rule *r;
+	struct nlattr *one;
+	int rem;
+
+	nla_for_each_nested(one, nest, rem) {
+		if (nla_parse_nested(tb, CGFENCE_RULE_A_MAX, one,
+				     (struct nla_policy *)device_rule_policy) < 0 ||
+		    !tb[CGFENCE_RULE_A_ID] || !tb[CGFENCE_RULE_A_EFFECT] ||
+		    !tb[CGFENCE_RULE_A_DEV_TYPE] || !tb[CGFENCE_RULE_A_DEV_MAJOR] ||
+		    !tb[CGFENCE_RULE_A_DEV_MINOR] || !tb[CGFENCE_RULE_A_DEV_ACCESS])
+			return -EBADMSG;
+		r = grow(row->devices, row->nr_devices, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		row->devices = r;
+		r = &row->devices[row->nr_devices++];
+		memset(r, 0, sizeof(*r));
+		r->id = nla_get_u32(tb[CGFENCE_RULE_A_ID]);
+		r->kind = CGFENCE_RULE_DEVICE;
+		r->effect = nla_get_u8(tb[CGFENCE_RULE_A_EFFECT]);
+		r->dev_type = nla_get_u8(tb[CGFENCE_RULE_A_DEV_TYPE]);
+		r->dev_major = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MAJOR]);
+		r->dev_minor = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MINOR]);
+		r->dev_access = nla_get_u8(tb[CGFENCE_RULE_A_DEV_ACCESS]);
+	}
+	return 0;
+}
+
+int cgf_profile_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
+{
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
+	int err;
+
+	err = cgf_profile_row_parse(nlh, row);
+	if (err)
+		return err;
+	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, NULL) < 0)
+		return -EBADMSG;
+	row->devices_truncated = tb[CGFENCE_A_DEVICE_RULES_TRUNCATED];
+	if (!tb[CGFENCE_A_DEVICE_RULES])
+		return 0;
+	return cgf_device_rules_parse(tb[CGFENCE_A_DEVICE_RULES], row);
+}
