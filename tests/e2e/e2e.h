@@ -276,6 +276,9 @@ int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg)
  * overlay): 1 loaded (or built in), 0 absent from the image, -1 the kernel refused it.
  */
 #define E2E_MODULES		"/e2e/modules"
+
+/* A @pre for run_confined(): a private mount namespace with its own devpts on /dev/pts. */
+int pre_devpts(void *arg);
 int stock_module_load(const char *name);
 
 #endif /* _CGFENCE_E2E_H */

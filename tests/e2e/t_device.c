@@ -371,16 +371,6 @@ out:
  */
 #define PTY BASE "/pty"
 
-static int pre_pty(void *arg)
-{
-	(void)arg;
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return tap_fail("private mount namespace: %s", errname(-errno));
-	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "ptmxmode=0666,mode=0620"))
-		return tap_fail("mount devpts: %s", errname(-errno));
-	return 0;
-}
-
 /* Opens a pty pair: 0 and both descriptors, or -errno of the step that failed. */
 static int open_pty(int *master, int *slave, char *name, size_t size)
 {
@@ -468,12 +458,12 @@ static int case_pty(void *arg)
 	}
 	if (box_make_shipped(&b, "box", "docker-default"))
 		goto out_box;
-	if (run_confined(&b, pre_pty, child_pty_docker, NULL))
+	if (run_confined(&b, pre_devpts, child_pty_docker, NULL))
 		goto out_box;
 	box_drop(&b);
 	if (box_make_spec(&b, "box", "d-ptmx", ENFORCE, ALLOW, ptmx_only, ARRAY_SIZE(ptmx_only)))
 		goto out_box;
-	ret = run_confined(&b, pre_pty, child_pty_no_pts, NULL);
+	ret = run_confined(&b, pre_devpts, child_pty_no_pts, NULL);
 out_box:
 	box_drop(&b);
 out:
