@@ -40,17 +40,28 @@ struct cgf_dump_ctx {
 	char *path;	/* scratch for cgroup paths */
 };
 
+/* One message of a store dump, marked NLM_F_DUMP_INTR when the store changed under it. */
+static void *cgf_dump_entry_start(struct cgf_dump_ctx *ctx, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
+			  &cgf_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return NULL;
+	ctx->cb->seq = ctx->generation;
+	genl_dump_check_consistent(ctx->cb, hdr);
+	return hdr;
+}
+
 static int cgf_fill_profile(const struct cgf_profile_info *profile, void *arg)
 {
 	struct cgf_dump_ctx *ctx = arg;
 	void *hdr;
 
-	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
-			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_PROFILE_GET);
+	hdr = cgf_dump_entry_start(ctx, CGFENCE_CMD_PROFILE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	ctx->cb->seq = ctx->generation;
-	genl_dump_check_consistent(ctx->cb, hdr);
 	if (cgf_put_profile(ctx->msg, profile)) {
 		genlmsg_cancel(ctx->msg, hdr);
 		return -EMSGSIZE;
@@ -160,12 +171,9 @@ static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 	void *hdr;
 	int len;
 
-	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
-			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_ATTACH_GET);
+	hdr = cgf_dump_entry_start(ctx, CGFENCE_CMD_ATTACH_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	ctx->cb->seq = ctx->generation;
-	genl_dump_check_consistent(ctx->cb, hdr);
 	len = cgroup_path(att->cgrp, ctx->path, PATH_MAX);
 	if (len < 0 || len >= PATH_MAX)
 		strscpy(ctx->path, "?", PATH_MAX);

@@ -94,6 +94,17 @@ static struct cgf_txn *cgf_txn_find(u32 portid)
 	return NULL;
 }
 
+/* The transaction of the sender's socket, or NULL with the reason in the extack. */
+static struct cgf_txn *cgf_txn_of(struct genl_info *info)
+{
+	struct cgf_txn *txn = cgf_txn_find(info->snd_portid);
+
+	if (!txn)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no profile transaction on this socket; send PROFILE_BEGIN first");
+	return txn;
+}
+
 static void cgf_rule_free_strings(struct cgf_rule *rule)
 {
 	switch (rule->kind) {
@@ -309,10 +320,8 @@ int cgf_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&cgf_txn_lock);
-	txn = cgf_txn_find(info->snd_portid);
+	txn = cgf_txn_of(info);
 	if (!txn) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no profile transaction on this socket; send PROFILE_BEGIN first");
 		err = -ENOENT;
 		goto out;
 	}
@@ -356,10 +365,8 @@ int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	mutex_lock(&cgf_txn_lock);
-	txn = cgf_txn_find(info->snd_portid);
+	txn = cgf_txn_of(info);
 	if (!txn) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no profile transaction on this socket; send PROFILE_BEGIN first");
 		err = -ENOENT;
 		goto out_unlock;
 	}

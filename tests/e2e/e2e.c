@@ -1405,3 +1405,15 @@ int pre_devpts(void *arg)
 		return tap_fail("mount devpts: %s", errname(-errno));
 	return 0;
 }
+
+int case_cgfence_insmod(void *arg)
+{
+	(void)arg;
+	return expect_err("insmod cgfence.ko", cgf_load(), 0);
+}
+
+int case_cgfence_rmmod(void *arg)
+{
+	(void)arg;
+	return expect_err("rmmod cgfence", cgf_unload(), 0);
+}

@@ -3,6 +3,7 @@
 #ifndef _CGFENCE_E2E_H
 #define _CGFENCE_E2E_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,6 +24,15 @@
 int cgf_load(void);
 int cgf_unload(void);
 bool cgf_loaded(void);
+/* The same as tap_case() functions: the first and last case of most programs. */
+int case_cgfence_insmod(void *arg);
+int case_cgfence_rmmod(void *arg);
+
+/* A system call's answer as 0 or -errno. */
+static inline int as_err(long ret)
+{
+	return ret < 0 ? -errno : 0;
+}
 
 /* A function's line in enabled_functions: 1 traced, 0 not, -errno; *@ipmodify = flag I. */
 int ftrace_traced(const char *func, bool *ipmodify);

@@ -28,23 +28,6 @@
 #define DENY		CGFENCE_EFFECT_DENY
 #define ENFORCE		CGFENCE_MODE_ENFORCE
 
-static int as_err(long ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
-static int case_load(void *arg)
-{
-	(void)arg;
-	return expect_err("insmod cgfence.ko", cgf_load(), 0);
-}
-
-static int case_unload(void *arg)
-{
-	(void)arg;
-	return expect_err("rmmod cgfence", cgf_unload(), 0);
-}
-
 static int read_all(const char *path, char *buf, size_t size)
 {
 	int err = read_file(path, buf, size);
@@ -418,7 +401,7 @@ int main(int argc, char **argv)
 	remove_tree(BASE);
 	mkdir_p(BASE);
 	overlay_loaded = stock_module_load("overlay");
-	tap_case("insmod cgfence.ko", case_load, NULL);
+	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	tap_case("overlay root (2 lower layers, upper, work) under docker-default: ls, read,"
 		 " copy-up write, create, rename, whiteout, mkdir all work", case_overlay_docker, NULL);
 	tap_case("overlay root under baseline: the same", case_overlay_baseline, NULL);
@@ -428,7 +411,7 @@ int main(int argc, char **argv)
 		 " installed (MSG_CTRUNC); an allowed one reads", case_scm_rights, NULL);
 	tap_case("append-only descriptor ('a' without 'w'): clearing O_APPEND, fallocate, shared"
 		 " writable mmap and mprotect EACCES; with 'w' all work", case_append_only, NULL);
-	tap_case("rmmod cgfence", case_unload, NULL);
+	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
 	remove_tree(BASE);
 	return tap_done();
 }

@@ -52,11 +52,6 @@ static int check(const char *what, int got, int want)
 	return expect_err(what, got, want);
 }
 
-static int as_err(long ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
 static int check_open(const char *path, int flags, int want)
 {
 	char what[320];

@@ -111,11 +111,6 @@ static int check_open(const char *path, int flags, int want)
 	return check(what, try_open(path, flags), want);
 }
 
-static int as_err(int ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
 /* Runs @path (or the file behind @fd, with execveat) in a child: 0 if it ran and exited 0. */
 static int run_exec(const char *path, int fd)
 {

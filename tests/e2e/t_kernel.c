@@ -46,23 +46,6 @@
 	.id = (i), .kind = CGFENCE_RULE_FILE, .effect = (eff), .perms = (perm), .path = (p), \
 }
 
-static int as_err(long ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
-static int case_load(void *arg)
-{
-	(void)arg;
-	return expect_err("insmod cgfence.ko", cgf_load(), 0);
-}
-
-static int case_unload(void *arg)
-{
-	(void)arg;
-	return expect_err("rmmod cgfence", cgf_unload(), 0);
-}
-
 /* Runs @fn (after @pre, still unconfined) confined by profile @name of @rules, default allow. */
 static int in_box(const char *name, const struct cgf_rule_spec *rules, unsigned int n,
 		      int (*pre)(void *arg), int (*fn)(void *arg), void *arg)
@@ -470,7 +453,7 @@ int main(int argc, char **argv)
 	tap_plan(9);
 	remove_tree(BASE);
 	mkdir_p(BASE);
-	tap_case("insmod cgfence.ko", case_load, NULL);
+	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	tap_case("open with access mode 3 (ioctls only) is read+write: EACCES for a device or a"
 		 " file the profile lets be read only; allowed rw, it opens", case_mode3, NULL);
 	tap_case("device ioctl needs w: FIONREAD on /dev/null EACCES under c 1:3 r (FIOCLEX"
@@ -490,7 +473,7 @@ int main(int argc, char **argv)
 		 " kill of a host task refused (host task alive, memory unchanged); own child"
 		 " reachable; kernel rules ptrace and signal allow the host task",
 		 case_outside, NULL);
-	tap_case("rmmod cgfence", case_unload, NULL);
+	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
 	remove_tree(BASE);
 	return tap_done();
 }

@@ -45,11 +45,6 @@ static int check(const char *what, int got, int want)
 	return expect_err(what, got, want);
 }
 
-static int as_err(long ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
 /* A descriptor-returning call as 0 or -errno; the descriptor is closed. */
 static int fd_err(long fd)
 {
