@@ -53,7 +53,7 @@ int cgf_refuse_confined(enum cgf_op op);
  * the record's object, a static string or NULL.
  */
 int cgf_judge_kernel(enum cgf_op op, u32 kernel_op, const char *object);
-/* The same, with the object formatted from @fmt and two numbers (only when reported). */
+/* The same, the object formatted from @fmt and two numbers (only for a confined task). */
 __printf(3, 0)
 int cgf_judge_kernel_fmt(enum cgf_op op, u32 kernel_op, const char *fmt, long a, long b);
 /* A @decide for kernel operations: the profile's kernel rules on @j->requested. */
