@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Rendering of command results as aligned text or one-line JSON, kept apart from netlink. */
+
+#include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -160,6 +162,10 @@ void cgf_status_render_plain(FILE *f, const struct cgf_status *st)
 	fprintf(f, "%u\n", st->profiles);
 	key(f, "containers attached");
 	fprintf(f, "%u\n", st->attachments);
+	if (st->has_denials_lost) {
+		key(f, "denials lost");
+		fprintf(f, "%" PRIu64 "\n", st->denials_lost);
+	}
 	key(f, "locked");
 	fprintf(f, "%s\n", st->locked ? "yes" : "no");
 }
@@ -179,5 +185,8 @@ void cgf_status_render_json(FILE *f, const struct cgf_status *st)
 	fprintf(f, ",\"hooks_attached\":%u,\"hooks_total\":%u", st->hooks_attached,
 		st->hooks_total);
 	fprintf(f, ",\"profiles\":%u,\"attachments\":%u", st->profiles, st->attachments);
+	/* Records the module's rate limit dropped since it was loaded. */
+	if (st->has_denials_lost)
+		fprintf(f, ",\"denials_lost\":%" PRIu64, st->denials_lost);
 	fprintf(f, ",\"locked\":%s}\n", st->locked ? "true" : "false");
 }

@@ -275,11 +275,15 @@ int klog_find(const char *mark, char *line, size_t size, ...) __attribute__((sen
 
 /*
  * Runs @fn under run_confined() until the kernel log shows the report it should cause:
- * "cgfence: @verdict" with the profile, rule id and object (the log is rate limited
- * node-wide, so a line may need a few runs). 0 when found, else -1 after a diagnostic.
+ * "cgfence: @verdict " (e.g. "denied op=open") with the profile, rule id and object
+ * (NULL: any). The log is rate limited node-wide, so a line may need a few runs: 30 at
+ * most, 0.3 s apart. 0 when found, else -1 after a diagnostic.
  */
 int expect_klog(const struct box *b, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
 		const char *verdict, const char *profile, __u32 rule, const char *object);
+/* The same with @fn run in cgroup @dir itself (run_in_cgroup()), as it is, not as root. */
+int expect_klog_in(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
+		   const char *verdict, const char *profile, __u32 rule, const char *object);
 
 /*
  * Stock modules of the booted kernel that the build put into the image (loop, minix,

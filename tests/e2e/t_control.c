@@ -660,11 +660,11 @@ static int case_big_profile(void *arg)
 	struct cgf_file_rule *rules;
 	struct timespec t0, t1;
 	unsigned int i, msgs = 0;
-	char mark[96], line[512], want_rule[32], path[64];
+	char path[64];
 	struct box b = { 0 };
 	struct cgf_conn c;
 	char *names;
-	int err, ret = -1, tries;
+	int err, ret = -1;
 
 	(void)arg;
 	rules = calloc(BIG_RULES, sizeof(*rules));
@@ -721,22 +721,9 @@ static int case_big_profile(void *arg)
 		goto out;
 	b.attached = true;
 	/* The rate limit may have eaten the line: try again once its window has passed. */
-	snprintf(want_rule, sizeof(want_rule), "rule=%u ", BIG_DENY_ID);
-	for (tries = 0; tries < 30; tries++) {
-		klog_mark(mark, sizeof(mark));
-		if (run_in_cgroup(b.dir, NULL, child_big, NULL))
-			goto out;
-		if (klog_find(mark, line, sizeof(line), "cgfence: denied op=open",
-			      "profile=ctl-big", want_rule, NULL) == 1)
-			break;
-		usleep(300000);
-	}
-	if (tries == 30) {
-		tap_fail("no \"cgfence: denied op=open ... profile=ctl-big %s\" line in the kernel log",
-			 want_rule);
+	if (expect_klog_in(b.dir, NULL, child_big, NULL, "denied op=open", "ctl-big", BIG_DENY_ID,
+			   NULL))
 		goto out;
-	}
-	tap_diag("kernel log: %s", line);
 	ret = 0;
 out:
 	cgf_conn_close(&c);
@@ -747,11 +734,26 @@ out_free:
 	return ret;
 }
 
+/* A fresh snapshot equals @before; a snapshot that cannot be taken is a failure too. */
+static int store_unchanged(const struct cgf_snapshot *before)
+{
+	struct cgf_snapshot after;
+	int ret;
+
+	if (cgf_snapshot_take(&after)) {
+		cgf_snapshot_free(&after);
+		return tap_fail("cannot take a snapshot of the store to compare");
+	}
+	ret = cgf_snapshot_compare(before, &after);
+	cgf_snapshot_free(&after);
+	return ret;
+}
+
 /* A transaction belongs to its socket; closing the socket abandons it. */
 static int case_transaction_socket(void *arg)
 {
 	static const struct cgf_file_rule rule[] = { { 1, DENY, R, SECRET } };
-	struct cgf_snapshot before, after;
+	struct cgf_snapshot before;
 	struct cgf_conn a, b;
 	struct cgf_profile_rec rec;
 	int err, ret = -1;
@@ -806,10 +808,7 @@ static int case_transaction_socket(void *arg)
 	err = cgf_profile_get(&b, "ctl-tx", &rec);
 	if (expect_refused("PROFILE_GET after the abandoned and aborted loads", err, -ENOENT, &b))
 		goto out;
-	if (cgf_snapshot_take(&after))
-		goto out;
-	ret = cgf_snapshot_compare(&before, &after);
-	cgf_snapshot_free(&after);
+	ret = store_unchanged(&before);
 out:
 	cgf_conn_close(&a);
 	cgf_conn_close(&b);
@@ -823,7 +822,7 @@ out_snap:
 
 static int case_transaction_limit(void *arg)
 {
-	struct cgf_snapshot before, after;
+	struct cgf_snapshot before;
 	struct cgf_conn c[MAX_TXNS + 1];
 	char name[32], what[64];
 	int i, round, err, ret = -1, opened = 0;
@@ -857,10 +856,7 @@ static int case_transaction_limit(void *arg)
 				goto out;
 		}
 	}
-	if (cgf_snapshot_take(&after))
-		goto out;
-	ret = cgf_snapshot_compare(&before, &after);
-	cgf_snapshot_free(&after);
+	ret = store_unchanged(&before);
 out:
 	for (i = 0; i < opened; i++)
 		cgf_conn_close(&c[i]);
@@ -1230,7 +1226,7 @@ static int enter_new_netns(void)
 
 static int permission_matrix(struct perm_ctx *p, bool confined)
 {
-	struct cgf_snapshot before, after;
+	struct cgf_snapshot before;
 	char self[200], free_dir[256];
 	struct box b = { 0 };
 	struct cgf_conn c;
@@ -1265,13 +1261,8 @@ static int permission_matrix(struct perm_ctx *p, bool confined)
 	} else {
 		ret = run_child(perm_child, p);
 	}
-	if (!cgf_snapshot_take(&after)) {
-		if (cgf_snapshot_compare(&before, &after))
-			ret = -1;
-		cgf_snapshot_free(&after);
-	} else {
+	if (store_unchanged(&before))
 		ret = -1;
-	}
 out_snap:
 	cgf_snapshot_free(&before);
 out_dir:
@@ -1352,7 +1343,7 @@ static int case_perm_netns(void *arg)
 static int send_bad(const char *what, struct genl_msg *m, size_t send_len, int txn_rules,
 		    int want, int flags)
 {
-	struct cgf_snapshot before, after;
+	struct cgf_snapshot before;
 	struct cgf_conn c;
 	int err, ret = -1;
 
@@ -1387,13 +1378,8 @@ static int send_bad(const char *what, struct genl_msg *m, size_t send_len, int t
 	ret = 0;
 out:
 	cgf_conn_close(&c);
-	if (!cgf_snapshot_take(&after)) {
-		if (cgf_snapshot_compare(&before, &after))
-			ret = tap_fail("%s: the store changed", what);
-		cgf_snapshot_free(&after);
-	} else {
-		ret = -1;
-	}
+	if (store_unchanged(&before))
+		ret = tap_fail("%s: the store changed, or could not be compared", what);
 out_snap:
 	cgf_snapshot_free(&before);
 	return ret;
@@ -1765,7 +1751,7 @@ static int case_bad_transactions(void *arg)
 	struct raw_rule two[2] = { { GOOD_RULE }, { GOOD_RULE } };
 	struct raw_rule good2[2] = { { GOOD_RULE }, { GOOD_RULE } };
 	struct raw_rule dup[2] = { { GOOD_RULE }, { GOOD_RULE } };
-	struct cgf_snapshot before, after;
+	struct cgf_snapshot before;
 	struct cgf_conn c;
 	int ret = 0, err;
 
@@ -1800,10 +1786,7 @@ static int case_bad_transactions(void *arg)
 	ret |= expect_refused("COMMIT with none of the 2 announced rules", err, -EINVAL, &c);
 	/* A failed COMMIT ends the transaction. */
 	ret |= expect_refused("ADD after the failed COMMIT", cgf_add(&c, NULL, 0), -ENOENT, &c);
-	if (!cgf_snapshot_take(&after)) {
-		ret |= cgf_snapshot_compare(&before, &after);
-		cgf_snapshot_free(&after);
-	}
+	ret |= store_unchanged(&before);
 
 	/*
 	 * Rule ids must increase through a transaction, so a repeated id is refused in the
@@ -1825,10 +1808,7 @@ static int case_bad_transactions(void *arg)
 	ret |= expect_refused("ADD of rule 2 again", cgf_send(&c, &msg), -EINVAL, &c);
 	ret |= expect_refused("COMMIT with 1 of the 3 announced rules", cgf_commit(&c), -EINVAL,
 			      &c);
-	if (!cgf_snapshot_take(&after)) {
-		ret |= cgf_snapshot_compare(&before, &after);
-		cgf_snapshot_free(&after);
-	}
+	ret |= store_unchanged(&before);
 
 	/* Control: the same transaction with good rules commits, the refused chunk left nothing. */
 	err = cgf_begin(&c, "ctl-bad", ENFORCE, ALLOW, 2);

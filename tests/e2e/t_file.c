@@ -470,34 +470,6 @@ out:
 	return ret;
 }
 
-/*
- * The kernel log names the profile and the deny rule (0: the default). The rate limit
- * (20 lines per 5 s) may have eaten the line: the operation is repeated until it shows.
- */
-static int expect_log(const char *dir, int (*pre)(void *arg), int (*fn)(void *arg), void *arg,
-		      const char *verdict, const char *profile, __u32 rule, const char *object)
-{
-	char mark[96], line[512], want_profile[96], want_rule[32], want_object[320];
-	int tries;
-
-	snprintf(want_profile, sizeof(want_profile), "profile=%s ", profile);
-	snprintf(want_rule, sizeof(want_rule), "rule=%u ", rule);
-	snprintf(want_object, sizeof(want_object), "object=\"%s\"", object);
-	for (tries = 0; tries < 30; tries++) {
-		klog_mark(mark, sizeof(mark));
-		if (run_in_cgroup(dir, pre, fn, arg))
-			return -1;
-		if (klog_find(mark, line, sizeof(line), verdict, want_profile, want_rule,
-			      want_object, NULL) == 1) {
-			tap_diag("kernel log: %s", line);
-			return 0;
-		}
-		usleep(300000);
-	}
-	return tap_fail("no kernel log line with \"%s\" %s%s%s", verdict, want_profile, want_rule,
-			want_object);
-}
-
 /* Deny wins over allow whatever the order and however specific the allow. */
 #define DOV BASE "/d"
 
@@ -542,8 +514,8 @@ static int case_deny_over_allow(void *arg)
 		goto out_box;
 	ret = run_in_cgroup(b.dir, NULL, child_deny_over_allow, NULL);
 	if (!ret)
-		ret = expect_log(b.dir, NULL, child_open_dov_secret, NULL, "cgfence: denied op=open",
-				 "f-dov", 2, DOV "/secret");
+		ret = expect_klog_in(b.dir, NULL, child_open_dov_secret, NULL, "denied op=open",
+				     "f-dov", 2, DOV "/secret");
 out_box:
 	box_drop(&b);
 out:
@@ -603,8 +575,8 @@ static int case_default(void *arg)
 		goto out_box;
 	ret = run_in_cgroup(b.dir, NULL, child_default_deny, NULL);
 	if (!ret)
-		ret = expect_log(b.dir, NULL, child_open_def_f, NULL, "cgfence: denied op=open",
-				 "f-def-deny", 0, DEF "/f");
+		ret = expect_klog_in(b.dir, NULL, child_open_def_f, NULL, "denied op=open",
+				     "f-def-deny", 0, DEF "/f");
 out_box:
 	box_drop(&b);
 out:
@@ -977,8 +949,8 @@ static int case_container_root(void *arg)
 		goto out;
 	if (box_make(&b, "box", "f-ctr", ENFORCE, ALLOW, NULL, 0))
 		goto out_box;
-	if (expect_log(b.dir, pre_container, child_container, &c, "cgfence: denied op=open",
-		       "f-ctr", 0, "unreachable:"))
+	if (expect_klog_in(b.dir, pre_container, child_container, &c, "denied op=open",
+			   "f-ctr", 0, "unreachable:"))
 		goto out_box;
 	/* The only way to let it through: a rule naming the kind. */
 	box_drop(&b);
@@ -1267,8 +1239,8 @@ static int case_complain(void *arg)
 		goto out;
 	if (box_make(&b, "box", "f-complain", COMPLAIN, ALLOW, rules, ARRAY_SIZE(rules)))
 		goto out_box;
-	if (expect_log(b.dir, NULL, child_complain, NULL, "cgfence: would-deny op=open",
-		       "f-complain", 5, CMP "/f"))
+	if (expect_klog_in(b.dir, NULL, child_complain, NULL, "would-deny op=open",
+			   "f-complain", 5, CMP "/f"))
 		goto out_box;
 	if (cgf_conn_open(&c))
 		goto out_box;
@@ -1276,8 +1248,8 @@ static int case_complain(void *arg)
 	cgf_conn_close(&c);
 	if (expect_err("PROFILE_MODE enforce", err, 0))
 		goto out_box;
-	ret = expect_log(b.dir, NULL, child_enforce, NULL, "cgfence: denied op=open",
-			 "f-complain", 5, CMP "/f");
+	ret = expect_klog_in(b.dir, NULL, child_enforce, NULL, "denied op=open",
+			     "f-complain", 5, CMP "/f");
 out_box:
 	box_drop(&b);
 out:

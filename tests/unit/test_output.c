@@ -132,6 +132,8 @@ static void test_status_render(void)
 	st.hooks_total = 12;
 	st.profiles = 4294967295u;
 	st.attachments = 7;
+	st.has_denials_lost = true;
+	st.denials_lost = 18446744073709551615ull;
 	st.locked = true;
 
 	got = capture(status_plain_fn, &st);
@@ -142,6 +144,7 @@ static void test_status_render(void)
 		   "hooks attached:      11/12\n"
 		   "profiles loaded:     4294967295\n"
 		   "containers attached: 7\n"
+		   "denials lost:        18446744073709551615\n"
 		   "locked:              yes\n",
 		   "status plain: lsm, locked, large counts, hostile version");
 	free(got);
@@ -151,7 +154,7 @@ static void test_status_render(void)
 		   "{\"module_version\":\"1.0 \\\"x\\\"\\n\",\"tool_version\":\""
 		   CGFENCE_VERSION "\",\"backend\":\"lsm\",\"hooks_attached\":11,"
 		   "\"hooks_total\":12,\"profiles\":4294967295,\"attachments\":7,"
-		   "\"locked\":true}\n",
+		   "\"denials_lost\":18446744073709551615,\"locked\":true}\n",
 		   "status json: lsm, locked, large counts, escaped version");
 	free(got);
 

@@ -4,7 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
-tap_plan 34
+tap_plan 36
 
 dir=/tmp/t_cli
 box=/sys/fs/cgroup/t_cli.box
@@ -44,6 +44,23 @@ printf 'profile bad {\n\tmode enforce;\n\tfile { deny q /x; }\n}\n' > "$dir/bad.
 in_box() {
 	# shellcheck disable=SC2016
 	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$box" "$@"
+}
+
+# expect_refused DESC WANT_RC LINE CMD...: one result: CMD exits WANT_RC and prints LINE, exactly,
+# on stderr.
+expect_refused() {
+	desc=$1
+	want=$2
+	line=$3
+	shift 3
+	run_cmd "$@"
+	if [ "$run_rc" -eq "$want" ] && grep -qxF -- "$line" "$run_err"; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc"
+		show_run
+		tap_diag "want exit status $want and the line: $line"
+	fi
 }
 
 # json_has PATTERN: the last run_cmd's stdout has a line matching the extended regex.
@@ -135,11 +152,8 @@ rc=$?
 tap_result "show --json web: its one cgroup" "$rc"
 expect_run "show web (text): exit 0" 0 cgfence show web
 
-run_cmd in_box cat "$dir/secret"
-[ "$run_rc" -ne 0 ] && grep -q 'Permission denied' "$run_err"
-rc=$?
-[ "$rc" -eq 0 ] || show_run
-tap_result "in the box: cat secret fails with EACCES" "$rc"
+expect_refused "in the box: cat secret fails with EACCES (exit 1)" 1 \
+	"cat: can't open '$dir/secret': Permission denied" in_box cat "$dir/secret"
 expect_run "in the box: cat public works (control)" 0 in_box cat "$dir/public"
 expect_run "on the host: cat secret works" 0 cat "$dir/secret"
 
@@ -158,20 +172,25 @@ run_cmd cgfence load "$dir/web2.cgf"
 tap_result "load web2.cgf (profile web again): a replace, exit 0" "$run_rc"
 run_cmd cgfence show --json web
 tap_diag "$(cat "$run_out")"
-# Generation: 1 at load, +1 per mode change, +1 for the replace.
-json_has '"generation":4'
+# Generation: 1 at load, +1 per mode change, +1 for the replace. The attachment is the
+# box's, by path and id, and the list says so too.
+json_has '"generation":4' &&
+	json_has "\"cgroups\":\\[\\{\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id\\}\\]"
 rc=$?
 [ "$rc" -eq 0 ] || show_run
-tap_result "after two mode changes and a replace: generation 4, still attached" "$rc"
+run_cmd cgfence list --json
+json_has "^\\{\"type\":\"attachment\",\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id,\"profile\":\"web\"\\}\$" &&
+	json_has '"name":"web",.*"attachments":1,'
+rc=$((rc + $?))
+[ "$rc" -eq 0 ] || show_run
+tap_result "after two mode changes and a replace: generation 4, still attached to $box_rel" "$rc"
 expect_run "replaced: in the box, cat secret works now" 0 in_box cat "$dir/secret"
-run_cmd in_box cat "$dir/public"
-[ "$run_rc" -ne 0 ]
-tap_result "replaced: in the box, cat public fails now" $?
+expect_refused "replaced: in the box, cat public fails now with EACCES (exit 1)" 1 \
+	"cat: can't open '$dir/public': Permission denied" in_box cat "$dir/public"
 
-run_cmd cgfence unload web
-tap_diag "stderr: $(cat "$run_err")"
-[ "$run_rc" -eq 1 ]
-tap_result "unload web while attached: exit 1" $?
+expect_refused "unload web while attached: exit 1, says it is attached" 1 \
+	"cgfence: unload: profile web is attached to cgroups; detach them first, or use --force to detach them and unload it" \
+	cgfence unload web
 run_cmd cgfence unload --force web
 [ "$run_rc" -eq 0 ] && grep -qx 'unloaded profile web' "$run_out"
 rc=$?
@@ -202,17 +221,23 @@ tap_result "attach web --pid PID (a task in the box): the box's id" "$rc"
 
 self_cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
 run_cmd cgfence attach web "$self_cg"
-tap_diag "attach to the tool's own cgroup: exit $run_rc: $(cat "$run_err")"
-[ "$run_rc" -ne 0 ] && ! cgfence list --json | grep -q "\"cgroup_id\":$(stat -c %i "$self_cg"),"
-tap_result "attach to the cgroup the tool runs in: refused, nothing attached" $?
+want="cgfence: attach: refusing to attach to $self_cg: this cgfence process runs in that cgroup or below it, and a confined task cannot change policy; run cgfence from outside it"
+[ "$run_rc" -eq 1 ] && grep -qxF -- "$want" "$run_err" &&
+	! cgfence list --json | grep -q "\"cgroup_id\":$(stat -c %i "$self_cg"),"
+rc=$?
+[ "$rc" -eq 0 ] || { show_run; tap_diag "want exit status 1 and the line: $want"; }
+tap_result "attach to the cgroup the tool runs in: exit 1, says why, nothing attached" "$rc"
 
-run_cmd runas "$NOBODY" "$NOBODY" -- cgfence list
-[ "$run_rc" -eq 4 ] || show_run
-tap_result "as nobody: cgfence list exits 4" "$((run_rc != 4))"
-run_cmd in_box cgfence status
-tap_diag "stderr: $(cat "$run_err")"
-[ "$run_rc" -eq 4 ] || show_run
-tap_result "root inside the box: cgfence status exits 4" "$((run_rc != 4))"
+expect_refused "as nobody: cgfence list exits 4, names CAP_MAC_ADMIN" 4 \
+	"cgfence: permission denied: this needs CAP_MAC_ADMIN in the initial user namespace, from a task outside any confined container" \
+	runas "$NOBODY" "$NOBODY" -- cgfence list
+grep -qF "CAP_MAC_ADMIN in the initial user namespace is required" "$run_err"
+tap_result "as nobody: ... with the module's own reason" $?
+expect_refused "root inside the box: cgfence status exits 4" 4 \
+	"cgfence: permission denied: this needs CAP_MAC_ADMIN in the initial user namespace, from a task outside any confined container" \
+	in_box cgfence status
+grep -qF "a task inside a confined cgroup cannot manage policy" "$run_err"
+tap_result "root inside the box: ... with the module's own reason" $?
 
 run_cmd cgfence detach --pid "$sleeper"
 [ "$run_rc" -eq 0 ] && grep -q "^detached .*(id $box_id)\$" "$run_out"
@@ -221,7 +246,8 @@ rc=$?
 tap_result "detach --pid PID: exit 0, the box's id" "$rc"
 kill "$sleeper" 2>/dev/null
 wait "$sleeper" 2>/dev/null
-expect_run "detach $box again: exit 1" 1 cgfence detach "$box"
+expect_refused "detach $box again: exit 1, says nothing is attached" 1 \
+	"cgfence: detach: no profile is attached to $box (id $box_id)" cgfence detach "$box"
 
 run_cmd cgfence load "$dir/bad.cgf"
 tap_diag "stderr: $(cat "$run_err")"

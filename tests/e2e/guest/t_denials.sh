@@ -4,7 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
-tap_plan 69
+tap_plan 72
 
 dir=/tmp/t_denials
 enf=/sys/fs/cgroup/t_denials.enf
@@ -58,15 +58,18 @@ in_box() {
 	sh -c 'echo $$ > "$1" && echo $$ > "$0/cgroup.procs" && shift && exec "$@"' "$@"
 }
 
-# The operations of a container; each leaves its pid in $dir/pid.BOX.OP. $1: cgroup, $2: BOX.
+# The operations of a container; each leaves its pid in $dir/pid.BOX.OP and its stderr in
+# $dir/err.BOX.OP. $1: cgroup, $2: BOX.
 op_write() {
-	echo written | in_box "$1" "$dir/pid.$2.write" tee "$dir/ro/file" > /dev/null 2>&1
+	echo written | in_box "$1" "$dir/pid.$2.write" tee "$dir/ro/file" > /dev/null \
+		2> "$dir/err.$2.write"
 }
 op_device() {
-	in_box "$1" "$dir/pid.$2.device" dd if="$dir/mem" of=/dev/null count=0 2> /dev/null
+	in_box "$1" "$dir/pid.$2.device" dd if="$dir/mem" of=/dev/null count=0 \
+		2> "$dir/err.$2.device"
 }
 op_mount() {
-	in_box "$1" "$dir/pid.$2.mount" mount -t tmpfs t_denials "$3" 2> /dev/null
+	in_box "$1" "$dir/pid.$2.mount" mount -t tmpfs t_denials "$3" 2> "$dir/err.$2.mount"
 }
 op_umount() {
 	in_box "$1" "$dir/pid.$2.umount" umount "$3" 2> /dev/null
@@ -74,6 +77,21 @@ op_umount() {
 op_read() {
 	in_box "$1" "$dir/pid.$2.read" cat "$dir/data/a" "$dir/data/b" "$dir/data/c" \
 		"$dir/odd/we ird*" > /dev/null 2>&1
+}
+
+# expect_refused DESC RC ERRFILE LINE: one result: exit status 1 and LINE, exactly, on stderr.
+expect_refused() {
+	if [ "$2" -eq 1 ] && grep -qxF -- "$4" "$3"; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1"
+		tap_diag "exit status $2 (want 1), stderr:" "$(cat "$3")" "want the line: $4"
+	fi
+}
+
+# status_lost: the module's own count of records it dropped (cgfence status --json).
+status_lost() {
+	cgfence status --json | sed -n 's/.*"denials_lost":\([0-9]*\).*/\1/p'
 }
 
 mounted() {
@@ -152,15 +170,15 @@ expect_run "attach t_cmp to $cmp_rel" 0 cgfence attach t_cmp "$cmp"
 
 # Enforce: each operation is refused.
 op_write "$enf" enf
-rc=$?
-tap_result "enforce: writing under a denied path fails" "$((rc == 0))"
+expect_refused "enforce: writing under a denied path fails: tee exits 1, Permission denied" \
+	$? "$dir/err.enf.write" "tee: $dir/ro/file: Permission denied"
 tap_result "enforce: ... and the file is unchanged" "$([ "$(cat "$dir/ro/file")" = orig ]; echo $?)"
 op_device "$enf" enf
-rc=$?
-tap_result "enforce: opening c 1:7 through a node the host made fails" "$((rc == 0))"
+expect_refused "enforce: opening c 1:7 through a node the host made fails: dd exits 1, EACCES" \
+	$? "$dir/err.enf.device" "dd: can't open '$dir/mem': Permission denied"
 op_mount "$enf" enf "$dir/mnt"
-rc=$?
-tap_result "enforce: mounting a tmpfs fails" "$((rc == 0))"
+expect_refused "enforce: mounting a tmpfs fails: mount exits 1, EPERM" \
+	$? "$dir/err.enf.mount" "mount: permission denied (are you root?)"
 tap_result "enforce: ... and nothing is mounted" "$(mounted "$dir/mnt" && echo 1 || echo 0)"
 
 # Complain: the same operations go through, and are recorded.
@@ -332,8 +350,9 @@ tap_result "learned: the reads are allowed" "$?"
 run_cmd cgfence denials --json --container "$cmp_rel" --since "$((mark + 1))"
 [ ! -s "$run_out" ] || tap_diag "records:" "$(cat "$run_out")"
 tap_result "learned: the replay left no record at all" "$([ ! -s "$run_out" ]; echo $?)"
-in_box "$cmp" "$dir/pid.cmp.other" cat "$dir/enf.cgf" > /dev/null 2>&1
-tap_result "learned: reading a file it never read is denied" "$(($? == 0))"
+in_box "$cmp" "$dir/pid.cmp.other" cat "$dir/enf.cgf" > /dev/null 2> "$dir/err.cmp.other"
+expect_refused "learned: reading a file it never read is denied: cat exits 1, EACCES" \
+	$? "$dir/err.cmp.other" "cat: can't open '$dir/enf.cgf': Permission denied"
 
 # A follower that cannot keep up: the kernel drops multicast messages for it (ENOBUFS),
 # it reads again from the ring what is still there and reports what is not.
@@ -345,11 +364,25 @@ timeout 60 cgfence denials --follow --json > "$follow_out" 2> "$dir/follow.err" 
 fpid=$!
 wait_for "$follow_out" '"type":"denial"'
 kill -STOP "$fpid"
+# The module's own counts before: the newest seq in its ring, the records it dropped.
+run_cmd cgfence denials --json
+seq_before=$(last_seq)
+lost_before=$(status_lost)
 # 3000 denied opens in one process: tee opens every file it is given.
 files=$(for _ in $(seq 3000); do echo "$dir/ro/file"; done)
 # shellcheck disable=SC2086 # one argument per line, on purpose
 echo x | in_box "$enf" "$dir/pid.enf.flood" tee $files > /dev/null 2>&1
 echo x | in_box "$enf" "$dir/pid.enf.last" tee "$dir/ro/last" > /dev/null 2>&1
+run_cmd cgfence denials --json
+seq_after=$(last_seq)
+lost_after=$(status_lost)
+grep -F '{"type":"denial"' "$run_out" | tail -n 1 | grep -qF '"object":"'$dir/ro/last'"'
+rc=$?
+tap_diag "seq $seq_before -> $seq_after, module lost $lost_before -> $lost_after"
+# Every one of the 3001 denials either got a seq or was counted lost by the module.
+tap_result "the module's counts: 3001 denials = new seqs + records it counted lost" \
+	"$([ "$rc" -eq 0 ] && [ -n "$lost_before" ] && [ -n "$lost_after" ] &&
+	   [ $((seq_after - seq_before + lost_after - lost_before)) -eq 3001 ]; echo $?)"
 kill -CONT "$fpid"
 wait_for "$follow_out" '"object":"'$dir/ro/last'"'
 rc=$?
@@ -375,6 +408,27 @@ first=$(echo "$seqs" | head -n 1)
 last=$(echo "$seqs" | tail -n 1)
 tap_result "--follow: printed + missing covers every seq from the first to the last" \
 	"$([ $((n + missing)) -eq $((last - first + 1)) ]; echo $?)"
+dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\),.*/\1/p')
+lost=$(status_lost)
+tap_result "--follow: the summary's dropped ($dropped) is the module's own lost count ($lost)" \
+	"$([ -n "$dropped" ] && [ "$dropped" = "$lost" ]; echo $?)"
+
+# Back at 20 records a second (bursts of 100), a flood of 300 denials outruns the rate limit:
+# each denial either got a seq or is in the module's own lost count, and some were lost.
+sleep 0.2
+run_cmd cgfence denials --json
+seq_before=$(last_seq)
+lost_before=$(status_lost)
+files=$(for _ in $(seq 300); do echo "$dir/ro/file"; done)
+# shellcheck disable=SC2086 # one argument per line, on purpose
+echo x | in_box "$enf" "$dir/pid.enf.flood2" tee $files > /dev/null 2>&1
+run_cmd cgfence denials --json
+seq_after=$(last_seq)
+lost_after=$(status_lost)
+tap_diag "seq $seq_before -> $seq_after, module lost $lost_before -> $lost_after"
+tap_result "rate limit: 300 denials = new seqs + records the module counted lost (some)" \
+	"$([ -n "$lost_before" ] && [ -n "$lost_after" ] && [ $((lost_after - lost_before)) -gt 0 ] &&
+	   [ $((seq_after - seq_before + lost_after - lost_before)) -eq 300 ]; echo $?)"
 
 # An unloaded module ends a follower instead of leaving it waiting.
 timeout 60 cgfence denials --follow > /dev/null 2> "$dir/follow.err" &
