@@ -32,23 +32,6 @@
 /* Every case that needs "a file the box may not read" uses this one rule. */
 static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
 
-static int as_err(long ret)
-{
-	return ret < 0 ? -errno : 0;
-}
-
-static int case_load(void *arg)
-{
-	(void)arg;
-	return expect_err("insmod cgfence.ko", cgf_load(), 0);
-}
-
-static int case_unload(void *arg)
-{
-	(void)arg;
-	return expect_err("rmmod cgfence", cgf_unload(), 0);
-}
-
 /* The confinement every case checks: SECRET refused with EACCES, PUBLIC read. */
 static int still_confined(const char *when)
 {
@@ -1011,7 +994,7 @@ int main(int argc, char **argv)
 	make_file(SECRET, "secret\n", 0644);
 	make_file(PUBLIC, "public\n", 0644);
 	make_file(SCRIPT, "#!/bin/sh\nexit 7\n", 0755);
-	tap_case("insmod cgfence.ko", case_load, NULL);
+	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	tap_case("the first attach (none before) confines a task already running in the cgroup:"
 		 " EACCES after ATTACH, allowed before; the host still reads", case_first_attach,
 		 NULL);
@@ -1038,7 +1021,7 @@ int main(int argc, char **argv)
 	tap_case("a descriptor from before unshare(CLONE_NEWNS) (and a moved root), re-opened"
 		 " via /proc/self/fd: EACCES (unreachable:); allow r unreachable: opens it",
 		 case_ns_fd, NULL);
-	tap_case("rmmod cgfence", case_unload, NULL);
+	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
 	remove_tree(BASE);
 	return tap_done();
 }
