@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/minix_fs.h>
 
@@ -748,6 +749,74 @@ out:
 	return ret;
 }
 
+/*
+ * A descriptor opened for reading must not drive the disk: BLKROSET (make the device
+ * read-only) and LOOP_CLR_FD (detach the loop device) need w on the device, whatever the
+ * descriptor was opened for. With w, the same calls reach the driver.
+ */
+struct blk_ioctl_arg {
+	const struct blk_ctx *k;
+	bool w;
+};
+
+static int child_blk_ioctl(void *arg)
+{
+	const struct blk_ioctl_arg *a = arg;
+	int fd, ro = 0, ret = 0;
+
+	fd = open(a->k->dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tap_fail("open %s O_RDONLY: %s", a->k->dev, errname(-errno));
+	ret |= check("BLKROGET", as_err(ioctl(fd, BLKROGET, &ro)), a->w ? 0 : -EACCES);
+	ro = 0;
+	/* Setting it to what it is changes nothing, and still asks the driver. */
+	ret |= check("BLKROSET 0", as_err(ioctl(fd, BLKROSET, &ro)), a->w ? 0 : -EACCES);
+	ret |= check("LOOP_GET_STATUS64", as_err(ioctl(fd, LOOP_GET_STATUS64,
+						      &(struct loop_info64){ 0 })),
+		     a->w ? 0 : -EACCES);
+	if (!a->w)
+		ret |= check("LOOP_CLR_FD", as_err(ioctl(fd, LOOP_CLR_FD)), -EACCES);
+	close(fd);
+	return ret;
+}
+
+static int case_block_ioctl(void *arg)
+{
+	struct blk_ctx k = { .loop_fd = -1 };
+	struct blk_ioctl_arg a = { &k, false };
+	struct loop_info64 info;
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	if (blk_setup(&k))
+		goto out;
+	{
+		const struct cgf_rule_spec ro[] = { DEV(1, ALLOW, BLK, 7, k.minor, R) };
+		const struct cgf_rule_spec rw[] = { DEV(1, ALLOW, BLK, 7, k.minor, R | W) };
+
+		if (box_make_spec(&b, "box", "b-ioctl-r", ENFORCE, ALLOW, ro, 1))
+			goto out_box;
+		if (run_confined(&b, NULL, child_blk_ioctl, &a))
+			goto out_box;
+		box_drop(&b);
+		/* The host side: the loop device is still bound. */
+		if (ioctl(k.loop_fd, LOOP_GET_STATUS64, &info)) {
+			tap_fail("the loop device was detached: %s", errname(-errno));
+			goto out;
+		}
+		a.w = true;
+		if (box_make_spec(&b, "box", "b-ioctl-rw", ENFORCE, ALLOW, rw, 1))
+			goto out_box;
+		ret = run_confined(&b, NULL, child_blk_ioctl, &a);
+	}
+out_box:
+	box_drop(&b);
+out:
+	blk_teardown(&k);
+	return ret;
+}
+
 static int case_block_remount(void *arg)
 {
 	struct blk_ctx k = { .loop_fd = -1 };
@@ -765,7 +834,7 @@ int main(int argc, char **argv)
 	int loop, minix;
 
 	tap_init(argc, argv);
-	tap_plan(9);
+	tap_plan(10);
 	umount_below(BASE);
 	remove_tree(BASE);
 	mkdir_p(BASE);
@@ -800,6 +869,9 @@ int main(int argc, char **argv)
 	else
 		tap_result(false, "remount rw of a block-device filesystem: not run without loop.ko"
 			   " and minix.ko");
+	tap_case("block-device ioctls need w: BLKROGET, BLKROSET, LOOP_GET_STATUS64, LOOP_CLR_FD"
+		 " EACCES through a descriptor allowed r (the loop device stays bound); with rw they"
+		 " reach the driver", case_block_ioctl, NULL);
 	tap_case("docker-default (loaded by the tool): ptmx + /dev/pts/N open (136:*), the terminal"
 		 " works; without 136:* the slave is EACCES", case_pty, NULL);
 	tap_case("rmmod cgfence", case_unload, NULL);
