@@ -147,6 +147,8 @@ int cgf_profile_set_mode(struct cgf_conn *c, const char *name, __u8 mode);
 int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name);
 int cgf_detach(struct cgf_conn *c, __u64 cgroup_id);
 int cgf_lock(struct cgf_conn *c);
+/* The id of the family's "denials" multicast group, from nlctrl: > 0, or -1 (diagnosed). */
+int cgf_denials_group(void);
 
 struct cgf_profile_rec {
 	char name[CGFENCE_MAX_NAME];

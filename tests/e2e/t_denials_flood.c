@@ -261,55 +261,6 @@ static int flush_lost(const struct box *b)
 	return run_in_cgroup(b->dir, NULL, opens_fn, &one);
 }
 
-/* The id of the family's "denials" multicast group, from nlctrl: > 0, or -1 after a diagnostic. */
-static int denials_group(void)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	const struct nlattr *grp, *a;
-	unsigned int unknown, off, aoff;
-	const char *groups;
-	char name[GENL_NAMSIZ];
-	struct genl_sock s;
-	struct genl_msg m;
-	__u32 id = 0, gid;
-	int err;
-
-	err = genl_open(&s);
-	if (err)
-		return tap_fail("netlink socket: %s", errname(err));
-	genl_msg_init(&m, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
-	genl_put_str(&m, CTRL_ATTR_FAMILY_NAME, CGFENCE_GENL_NAME);
-	err = genl_transact(&s, &m, &reply);
-	genl_close(&s);
-	if (err || genl_parse(&reply.nlh, tb, CTRL_ATTR_MAX, &unknown) < 0 ||
-	    !tb[CTRL_ATTR_MCAST_GROUPS])
-		return tap_fail("CTRL_CMD_GETFAMILY %s: no multicast groups (%s)",
-				CGFENCE_GENL_NAME, errname(err));
-	/* A nest of nests, one per group: {GRP_ID, GRP_NAME}. */
-	groups = genl_attr_data(tb[CTRL_ATTR_MCAST_GROUPS]);
-	for (off = 0; off + NLA_HDRLEN <= genl_attr_len(tb[CTRL_ATTR_MCAST_GROUPS]);
-	     off += NLA_ALIGN(grp->nla_len)) {
-		grp = (const struct nlattr *)(groups + off);
-		if (grp->nla_len < NLA_HDRLEN)
-			break;
-		name[0] = '\0';
-		gid = 0;
-		for (aoff = NLA_HDRLEN; aoff + NLA_HDRLEN <= grp->nla_len;
-		     aoff += NLA_ALIGN(a->nla_len)) {
-			a = (const struct nlattr *)((const char *)grp + aoff);
-			if (a->nla_len < NLA_HDRLEN)
-				break;
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_NAME)
-				attr_str(a, name, sizeof(name));
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_ID)
-				attr_u32(a, &gid);
-		}
-		if (!strcmp(name, CGFENCE_MCGRP_DENIALS))
-			id = gid;
-	}
-	return id ? (int)id : tap_fail("no multicast group \"%s\"", CGFENCE_MCGRP_DENIALS);
-}
-
 struct listen {
 	int group;
 	__u64 other_id;		/* the container whose records must stay out of reach */
@@ -559,7 +510,7 @@ int main(int argc, char **argv)
 	 * The multicast group's own flag asks only CAP_SYS_ADMIN; the module refuses the
 	 * join to a confined task in genl_bind(), as the dump refuses it.
 	 */
-	lis->group = denials_group();
+	lis->group = cgf_denials_group();
 	lis->other_id = fbox.id;
 	if (lis->group > 0) {
 		pid = start_in_cgroup(qbox.dir, NULL, listen_fn, lis);

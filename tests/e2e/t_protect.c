@@ -392,54 +392,6 @@ out:
 }
 
 /* 4. The denials: the multicast group and the dump are for unconfined admins only. */
-static int denials_group(void)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1], *grp, *a;
-	static struct genl_reply reply;
-	char name[32];
-	unsigned int unknown, off, aoff;
-	struct genl_sock s;
-	struct genl_msg m;
-	__u32 gid, id = 0;
-	const char *groups;
-	int err;
-
-	if (genl_open(&s))
-		return tap_fail("netlink socket: %s", errname(-errno));
-	genl_msg_init(&m, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
-	genl_put_str(&m, CTRL_ATTR_FAMILY_NAME, CGFENCE_GENL_NAME);
-	err = genl_transact(&s, &m, &reply);
-	genl_close(&s);
-	if (err || genl_parse(&reply.nlh, tb, CTRL_ATTR_MAX, &unknown) < 0 ||
-	    !tb[CTRL_ATTR_MCAST_GROUPS])
-		return tap_fail("CTRL_CMD_GETFAMILY: no multicast groups (%s)", errname(err));
-	groups = genl_attr_data(tb[CTRL_ATTR_MCAST_GROUPS]);
-	for (off = 0; off + NLA_HDRLEN <= genl_attr_len(tb[CTRL_ATTR_MCAST_GROUPS]);
-	     off += NLA_ALIGN(grp->nla_len)) {
-		grp = (const struct nlattr *)(groups + off);
-		if (grp->nla_len < NLA_HDRLEN)
-			break;
-		name[0] = '\0';
-		gid = 0;
-		for (aoff = NLA_HDRLEN; aoff + NLA_HDRLEN <= grp->nla_len;
-		     aoff += NLA_ALIGN(a->nla_len)) {
-			a = (const struct nlattr *)((const char *)grp + aoff);
-			if (a->nla_len < NLA_HDRLEN)
-				break;
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_NAME &&
-			    genl_attr_len(a) <= sizeof(name))
-				snprintf(name, sizeof(name), "%.*s", (int)genl_attr_len(a),
-					 (const char *)genl_attr_data(a));
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_ID &&
-			    genl_attr_len(a) == sizeof(__u32))
-				memcpy(&gid, genl_attr_data(a), sizeof(gid));
-		}
-		if (!strcmp(name, CGFENCE_MCGRP_DENIALS))
-			id = gid;
-	}
-	return id ? (int)id : tap_fail("no multicast group \"%s\"", CGFENCE_MCGRP_DENIALS);
-}
-
 struct denials_arg {
 	int group;
 	__u64 box_id;		/* the admin's dump must hold a record of this container */
@@ -570,7 +522,7 @@ static int case_denials_access(void *arg)
 	int ret = -1;
 
 	(void)arg;
-	d.group = denials_group();
+	d.group = cgf_denials_group();
 	if (d.group < 0)
 		return -1;
 	if (box_make(&b, "box", "pr-denials", ENFORCE, ALLOW, deny_secret, 1))
