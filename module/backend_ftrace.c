@@ -328,6 +328,43 @@ static int cgf_decide_file_fcntl(struct ftrace_regs *fregs)
 				   CGF_ARG(unsigned long, 2));
 }
 
+static int cgf_decide_inode_setxattr(struct ftrace_regs *fregs)
+{
+	struct dentry *dentry = CGF_ARG(struct dentry *, 1);
+
+	if (cgf_private_dentry(dentry))
+		return 0;
+	return cgf_hook_inode_setxattr(CGF_ARG(struct user_namespace *, 0), dentry,
+				       CGF_ARG(const char *, 2), CGF_ARG(const void *, 3),
+				       CGF_ARG(size_t, 4), CGF_ARG(int, 5));
+}
+
+static int cgf_decide_inode_removexattr(struct ftrace_regs *fregs)
+{
+	struct dentry *dentry = CGF_ARG(struct dentry *, 1);
+
+	if (cgf_private_dentry(dentry))
+		return 0;
+	return cgf_hook_inode_removexattr(CGF_ARG(struct user_namespace *, 0), dentry,
+					  CGF_ARG(const char *, 2));
+}
+
+static int cgf_decide_unix_stream_connect(struct ftrace_regs *fregs)
+{
+	return cgf_hook_unix_stream_connect(CGF_ARG(struct sock *, 0), CGF_ARG(struct sock *, 1),
+					    CGF_ARG(struct sock *, 2));
+}
+
+static int cgf_decide_unix_may_send(struct ftrace_regs *fregs)
+{
+	return cgf_hook_unix_may_send(CGF_ARG(struct socket *, 0), CGF_ARG(struct socket *, 1));
+}
+
+static int cgf_decide_vfs_utimes(struct ftrace_regs *fregs)
+{
+	return cgf_hook_utimes(CGF_ARG(const struct path *, 0));
+}
+
 static int cgf_decide_vfs_fallocate(struct ftrace_regs *fregs)
 {
 	return cgf_hook_fallocate(CGF_ARG(struct file *, 0), CGF_ARG(int, 1));
@@ -437,6 +474,10 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_truncate),
 	CGF_HOOK(path_chmod),
 	CGF_HOOK(path_chown),
+	CGF_HOOK(inode_setxattr),
+	CGF_HOOK(inode_removexattr),
+	CGF_HOOK(unix_stream_connect),
+	CGF_HOOK(unix_may_send),
 	CGF_HOOK(task_alloc),
 	CGF_HOOK(sb_mount),
 	CGF_HOOK(sb_umount),
@@ -465,6 +506,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(file_fcntl),
 	/* Not a security hook: every fallocate(2) passes here, with its file. */
 	{ .symbol = "vfs_fallocate", .decide = cgf_decide_vfs_fallocate },
+	/* Not a security hook: utimes with the path it was reached by (no hook has one). */
+	{ .symbol = "vfs_utimes", .decide = cgf_decide_vfs_utimes },
 	CGF_SYSCALL(x64, fspick),
 	CGF_SYSCALL(ia32, fspick),
 	CGF_SYSCALL(x64, open_tree),

@@ -164,6 +164,7 @@ static const char *const cgf_file_kind_names[CGF_NR_KINDS] = {
 	[CGF_KIND_SOCKET] = CGFENCE_OBJECT_SOCKET,
 	[CGF_KIND_ANON_INODE] = CGFENCE_OBJECT_ANON_INODE,
 	[CGF_KIND_MEMFD] = CGFENCE_OBJECT_MEMFD,
+	[CGF_KIND_ABSTRACT] = CGFENCE_OBJECT_ABSTRACT,
 };
 
 /* What each kind is granted where no rule names it (see the uapi header). */
@@ -173,6 +174,7 @@ static const u16 cgf_file_kind_default[CGF_NR_KINDS] = {
 	[CGF_KIND_SOCKET] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
 	[CGF_KIND_ANON_INODE] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
 	[CGF_KIND_MEMFD] = CGFENCE_FILE_ALL & ~CGFENCE_FILE_EXEC,
+	[CGF_KIND_ABSTRACT] = 0,
 };
 
 /**

@@ -18,9 +18,12 @@ struct timezone;
 struct file;
 struct linux_binprm;
 struct net;
+struct sock;
+struct socket;
 struct path;
 struct super_block;
 struct task_struct;
+struct user_namespace;
 struct vfsmount;
 struct vm_area_struct;
 
@@ -49,6 +52,12 @@ int cgf_hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 int cgf_hook_path_truncate(const struct path *path);
 int cgf_hook_path_chmod(const struct path *path, umode_t mode);
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
+int cgf_hook_inode_setxattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+			    const char *name, const void *value, size_t size, int flags);
+int cgf_hook_inode_removexattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+			       const char *name);
+int cgf_hook_unix_stream_connect(struct sock *sock, struct sock *other, struct sock *newsk);
+int cgf_hook_unix_may_send(struct socket *sock, struct socket *other);
 int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
 int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
 		      unsigned long flags, void *data);
@@ -78,6 +87,8 @@ int cgf_hook_delete_module(unsigned int flags);
 int cgf_hook_reboot(void);
 /* Not a security hook: vfs_fallocate(), where every fallocate(2) passes. */
 int cgf_hook_fallocate(struct file *file, int mode);
+/* Not a security hook: vfs_utimes(), where every utimes(2) and utimensat(2) passes. */
+int cgf_hook_utimes(const struct path *path);
 int cgf_hook_genl_bind(struct net *net, int group);
 /* Calls of the new mount API that no hook can judge rule by rule. */
 int cgf_hook_fspick(void);

@@ -14,6 +14,7 @@
 #include "hooks.h"
 #include "hooks_internal.h"
 #include "judge.h"
+#include "mount_view.h"
 #include "object.h"
 
 /* One object, named as the container sees it, and the permissions asked of it. */
@@ -87,6 +88,85 @@ static int cgf_judge_dentry(enum cgf_op op, const struct path *dir, struct dentr
 	struct path path = { .mnt = dir->mnt, .dentry = dentry };
 
 	return cgf_judge_path(op, &path, requested);
+}
+
+/*
+ * A dentry seen without the mount it was reached through (setxattr, a unix socket's
+ * peer) is judged by every name it has from the task's root (one per mount of its
+ * namespace that shows it): the hook cannot tell which one the task used, so each must
+ * grant the permission. With no such name it is "unreachable:"; on the kernel's
+ * internal mounts (a memfd, a socket), its kind.
+ */
+struct cgf_view_request {
+	struct cgf_judgement j;
+	struct dentry *dentry;
+	struct cgf_mount_view view;
+	const char *kind;	/* the internal kind, or NULL */
+	bool layer_op;
+};
+
+static bool cgf_view_prepare(struct cgf_judgement *j)
+{
+	struct cgf_view_request *req = container_of(j, struct cgf_view_request, j);
+	struct path root;
+
+	/* A task without a root (exiting) reaches nothing: the view stays empty. */
+	if (current->fs) {
+		cgf_current_root(&root);
+		cgf_mount_view(req->dentry, &root, &req->view);
+	}
+	if (req->view.nr || req->view.overflow)
+		return true;
+	req->kind = cgf_object_internal_kind(req->dentry->d_sb);
+	/* As for opens: overlayfs changes its layers with its mounter's credentials. */
+	req->layer_op = !req->kind && current_cred() != current_real_cred();
+	return true;
+}
+
+static bool cgf_view_decide(struct cgf_judgement *j, const struct cgf_attachment *att,
+			    const struct cgf_profile *profile, struct cgf_verdict *verdict)
+{
+	struct cgf_view_request *req = container_of(j, struct cgf_view_request, j);
+	struct cgf_object object;
+	unsigned int i;
+
+	if (req->layer_op)
+		return false;
+	for (i = 0; i < req->view.nr; i++) {
+		struct path path = { .mnt = req->view.mnts[i], .dentry = req->dentry };
+
+		if (cgf_object_name(&path, cgf_object_buffer(0), PATH_MAX, &object)) {
+			j->object = "(name too long)";
+			verdict->denied = j->requested;
+			return true;
+		}
+		cgf_file_check(profile, object.name, object.len, j->requested, verdict);
+		if (verdict->denied) {
+			j->object = object.name;
+			return true;
+		}
+	}
+	if (req->view.nr && !req->view.overflow)
+		return false;
+	j->object = req->kind ?: CGFENCE_OBJECT_UNREACHABLE;
+	cgf_file_check(profile, j->object, strlen(j->object), j->requested, verdict);
+	return verdict->denied;
+}
+
+int cgf_judge_dentry_view(enum cgf_op op, struct dentry *dentry, u32 requested)
+{
+	struct cgf_view_request req = {
+		.j = {
+			.op = op,
+			.deny_errno = -EACCES,
+			.requested = requested,
+			.prepare = cgf_view_prepare,
+			.decide = cgf_view_decide,
+		},
+		.dentry = dentry,
+	};
+
+	return cgf_judge(&req.j);
 }
 
 int cgf_hook_file_open(struct file *file)
@@ -259,6 +339,29 @@ int cgf_hook_path_chmod(const struct path *path, umode_t mode)
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
 {
 	return cgf_judge_path(CGF_OP_CHOWN, path, CGFENCE_FILE_SETATTR);
+}
+
+/*
+ * Extended attributes are attributes: ACLs (system.posix_acl_*, which change the mode
+ * too), file capabilities (security.capability), trusted.* and user.* all need s, as
+ * chmod does. 6.1 gives these hooks no mount: see cgf_judge_dentry_view().
+ */
+int cgf_hook_inode_setxattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+			    const char *name, const void *value, size_t size, int flags)
+{
+	return cgf_judge_dentry_view(CGF_OP_SETXATTR, dentry, CGFENCE_FILE_SETATTR);
+}
+
+int cgf_hook_inode_removexattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+			       const char *name)
+{
+	return cgf_judge_dentry_view(CGF_OP_REMOVEXATTR, dentry, CGFENCE_FILE_SETATTR);
+}
+
+/* utimes(2) and its kin, to given times or to now: every one passes vfs_utimes(). */
+int cgf_hook_utimes(const struct path *path)
+{
+	return cgf_judge_path(CGF_OP_UTIMES, path, CGFENCE_FILE_SETATTR);
 }
 
 /*

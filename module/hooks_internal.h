@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* cgfence judgements that more than one hook file asks: devices by number. */
+/* cgfence judgements that more than one hook file asks: devices, dentries. */
 #ifndef _CGFENCE_HOOKS_INTERNAL_H
 #define _CGFENCE_HOOKS_INTERNAL_H
 
@@ -7,7 +7,14 @@
 
 #include "ops.h"
 
+struct dentry;
 struct file;
+
+/*
+ * A file object the hook sees as a dentry only, judged by every name the task's mount
+ * namespace shows it under (all must grant @requested). A refusal is EACCES.
+ */
+int cgf_judge_dentry_view(enum cgf_op op, struct dentry *dentry, u32 requested);
 
 /* @access: CGFENCE_DEV_* bits; an enforced refusal returns @deny_errno. */
 int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno);

@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "control.h"
 #include "events.h"
+#include "mount_view.h"
 #include "object.h"
 #include "store.h"
 #include "symbols.h"
@@ -18,7 +19,7 @@ static int __init cgf_init(void)
 {
 	int err;
 
-	err = cgf_symbols_init() ?: cgf_object_init();
+	err = cgf_symbols_init() ?: cgf_mount_view_init() ?: cgf_object_init();
 	if (err) {
 		pr_err("not loaded: cannot set up (see above)\n");
 		return err;

@@ -57,6 +57,11 @@ static const char *cgf_internal_kind(const struct super_block *sb)
 	}
 }
 
+const char *cgf_object_internal_kind(const struct super_block *sb)
+{
+	return (sb->s_flags & SB_KERNMOUNT) ? cgf_internal_kind(sb) : NULL;
+}
+
 void cgf_current_root(struct path *root)
 {
 	struct fs_struct *fs = current->fs;

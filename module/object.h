@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 struct path;
+struct super_block;
 
 #include <uapi/cgfence.h>
 
@@ -21,6 +22,9 @@ void cgf_object_exit(void);
 
 /* The task's root directory, read consistently without taking a reference. */
 void cgf_current_root(struct path *root);
+
+/* The kind of a file on one of the kernel's internal mounts (pipes, sockets, memfd), or NULL. */
+const char *cgf_object_internal_kind(const struct super_block *sb);
 
 bool cgf_path_detached(const struct path *path);
 

@@ -5,13 +5,24 @@
 
 #include <linux/errno.h>
 #include <linux/kprobes.h>
+#include <linux/kernel.h>
 #include <linux/printk.h>
+#include <linux/seqlock.h>
 
 #include "symbols.h"
 
 typedef unsigned long (*cgf_kallsyms_lookup_name_t)(const char *name);
 
 char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
+seqlock_t *cgf_mount_lock;
+
+static const struct {
+	const char *name;
+	void **address;
+} cgf_symbols[] = {
+	{ "d_absolute_path", (void **)&cgf_d_absolute_path },
+	{ "mount_lock", (void **)&cgf_mount_lock },
+};
 
 /*
  * kallsyms_lookup_name() is not exported; a kprobe on it reports its address without
@@ -21,6 +32,7 @@ int cgf_symbols_init(void)
 {
 	struct kprobe probe = { .symbol_name = "kallsyms_lookup_name" };
 	cgf_kallsyms_lookup_name_t lookup;
+	unsigned int i;
 	int err;
 
 	err = register_kprobe(&probe);
@@ -32,10 +44,12 @@ int cgf_symbols_init(void)
 	lookup = (cgf_kallsyms_lookup_name_t)probe.addr;
 	unregister_kprobe(&probe);
 
-	cgf_d_absolute_path = (void *)lookup("d_absolute_path");
-	if (!cgf_d_absolute_path) {
-		pr_err("kernel symbol d_absolute_path not found\n");
-		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(cgf_symbols); i++) {
+		*cgf_symbols[i].address = (void *)lookup(cgf_symbols[i].name);
+		if (!*cgf_symbols[i].address) {
+			pr_err("kernel symbol %s not found\n", cgf_symbols[i].name);
+			return -ENOENT;
+		}
 	}
 	return 0;
 }

@@ -3,9 +3,13 @@
 #ifndef _CGFENCE_SYMBOLS_H
 #define _CGFENCE_SYMBOLS_H
 
+#include <linux/seqlock.h>
+
 struct path;
 
 extern char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
+/* fs/namespace.c's mount_lock: guards every superblock's list of mounts. */
+extern seqlock_t *cgf_mount_lock;
 
 /* Every symbol is required: a missing one fails the load. */
 int cgf_symbols_init(void);

@@ -101,6 +101,8 @@ enum cgfence_rule_kind {
 #define CGFENCE_OBJECT_SOCKET		"socket:"
 #define CGFENCE_OBJECT_ANON_INODE	"anon_inode:"
 #define CGFENCE_OBJECT_MEMFD		"memfd:"
+/* A unix socket in the abstract namespace, bound outside the container: granted nothing. */
+#define CGFENCE_OBJECT_ABSTRACT		"abstract:"
 
 /* Mount operations. */
 #define CGFENCE_MOUNT_NEW	(1U << 0)	/* a new filesystem instance */

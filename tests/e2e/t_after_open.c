@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/falloc.h>
 
@@ -128,7 +129,20 @@ static int child_overlay(void *arg)
 		return -1;
 	if (access("/data/gone", F_OK) == 0 || errno != ENOENT)
 		return tap_fail("/data/gone is still there after unlink");
+	/*
+	 * Metadata of image files: overlayfs copies the file up and sets its times and
+	 * xattrs on the upper layer itself, which is not judged again.
+	 */
+	if (expect_err("touch /etc/hostname (copy-up)",
+		       as_err(utimensat(AT_FDCWD, "/etc/hostname", NULL, 0)), 0) ||
+	    expect_err("setxattr trusted.cgf on /data/keep",
+		       as_err(setxattr("/data/keep", "trusted.cgf", "1", 1, 0)), 0))
+		return -1;
 	/* Rules name the paths the container sees: the overlay's own names. */
+	if (expect_err("setxattr trusted.cgf on /usr/bin/tool",
+		       as_err(setxattr("/usr/bin/tool", "trusted.cgf", "1", 1, 0)),
+		       a->usr_writable ? 0 : -EACCES))
+		return -1;
 	return expect_err("write /usr/bin/tool",
 			  write_file("/usr/bin/tool", "#!/bin/sh\nexit 0\n"),
 			  a->usr_writable ? 0 : -EACCES);
@@ -151,6 +165,10 @@ static int host_layers_as_expected(bool usr_writable)
 		return tap_fail("the lower layer's usr/bin/tool changed");
 	if (!usr_writable && stat(OVL "/up/usr/bin/tool", &st) == 0)
 		return tap_fail("the refused write still copied usr/bin/tool up");
+	if (stat(OVL "/up/etc/hostname", &st))
+		return tap_fail("touch did not copy etc/hostname up: %s", errname(-errno));
+	if (getxattr(OVL "/up/data/keep", "trusted.cgf", buf, sizeof(buf)) != 1)
+		return tap_fail("upper data/keep has no trusted.cgf: %s", errname(-errno));
 	return 0;
 }
 
@@ -403,10 +421,10 @@ int main(int argc, char **argv)
 	overlay_loaded = stock_module_load("overlay");
 	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	tap_case("overlay root (2 lower layers, upper, work) under docker-default: ls, read,"
-		 " copy-up write, create, rename, whiteout, mkdir all work", case_overlay_docker, NULL);
+		 " copy-up write, create, rename, whiteout, mkdir, touch and setxattr all work", case_overlay_docker, NULL);
 	tap_case("overlay root under baseline: the same", case_overlay_baseline, NULL);
 	tap_case("overlay root under restricted: the same, and /usr/bin/tool (the overlay's own"
-		 " name) refused with EACCES, no copy-up left", case_overlay_restricted, NULL);
+		 " name) refused with EACCES for writing and setxattr, no copy-up left", case_overlay_restricted, NULL);
 	tap_case("SCM_RIGHTS from the host: a descriptor of a file the profile refuses is not"
 		 " installed (MSG_CTRUNC); an allowed one reads", case_scm_rights, NULL);
 	tap_case("append-only descriptor ('a' without 'w'): clearing O_APPEND, fallocate, shared"
