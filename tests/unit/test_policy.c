@@ -41,7 +41,7 @@ static const struct bad_case bad_cases[] = {
 	{ "rule at top level", "allow r /x;\n", "t.cgf:1:1", "expected 'profile', found 'allow'" },
 	{ "an object kind the module does not know",
 	  P " file { allow r fifo:; }\n}\n", "t.cgf:3:17",
-	  "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode: or memfd:)" },
+	  "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode:, memfd: or abstract:)" },
 	{ "an object kind is no pattern: no glob in it",
 	  P " file { allow r pipe:*; }\n}\n", "t.cgf:3:17",
 	  "a path pattern must start with '/'" },
