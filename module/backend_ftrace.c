@@ -328,6 +328,13 @@ static int cgf_decide_file_fcntl(struct ftrace_regs *fregs)
 				   CGF_ARG(unsigned long, 2));
 }
 
+/* A void hook: nothing to refuse, only work to queue. */
+static int cgf_decide_bprm_committed_creds(struct ftrace_regs *fregs)
+{
+	cgf_hook_bprm_committed_creds(CGF_ARG(struct linux_binprm *, 0));
+	return 0;
+}
+
 static int cgf_decide_inode_setxattr(struct ftrace_regs *fregs)
 {
 	struct dentry *dentry = CGF_ARG(struct dentry *, 1);
@@ -462,6 +469,7 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(file_open),
 	CGF_HOOK(file_permission),
 	CGF_HOOK(bprm_check),
+	CGF_HOOK(bprm_committed_creds),
 	CGF_HOOK(mmap_file),
 	CGF_HOOK(file_mprotect),
 	CGF_HOOK(path_mknod),

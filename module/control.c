@@ -11,6 +11,7 @@
 #include "control.h"
 #include "control_base.h"
 #include "events.h"
+#include "revalidate.h"
 #include "store.h"
 
 static const struct nla_policy cgf_name_policy[CGFENCE_A_MAX + 1] = {
@@ -64,14 +65,18 @@ static int cgf_nl_profile_mode(struct sk_buff *skb, struct genl_info *info)
 static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
+	u64 id;
 	int err;
 
 	err = cgf_nl_get_name(info, &name) ?:
 	      cgf_nl_require(info, CGFENCE_A_CGROUP_ID, "cgroup id missing");
 	if (err)
 		return err;
-	return cgf_store_attach(nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]), name,
-				info->extack);
+	id = nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]);
+	err = cgf_store_attach(id, name, info->extack);
+	if (!err)
+		cgf_revalidate_subtree(id);
+	return err;
 }
 
 static int cgf_nl_detach(struct sk_buff *skb, struct genl_info *info)

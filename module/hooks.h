@@ -34,6 +34,7 @@ struct vm_area_struct;
 int cgf_hook_file_open(struct file *file);
 int cgf_hook_file_permission(struct file *file, int mask);
 int cgf_hook_bprm_check_security(struct linux_binprm *bprm);
+void cgf_hook_bprm_committed_creds(struct linux_binprm *bprm);
 int cgf_hook_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
 		       unsigned long flags);
 int cgf_hook_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,

@@ -16,6 +16,7 @@
 #include "judge.h"
 #include "mount_view.h"
 #include "object.h"
+#include "revalidate.h"
 
 /* One object, named as the container sees it, and the permissions asked of it. */
 struct cgf_file_request {
@@ -202,7 +203,7 @@ int cgf_hook_file_open(struct file *file)
  * judged as if the task had opened it, with the access it carries: a file the profile
  * would refuse to open cannot come in by the back door. Refused, it is not installed.
  */
-int cgf_hook_file_receive(struct file *file)
+static int cgf_judge_as_opened(enum cgf_op op, struct file *file)
 {
 	u32 requested = 0;
 	int err;
@@ -216,7 +217,23 @@ int cgf_hook_file_receive(struct file *file)
 		requested |= CGFENCE_FILE_READ;
 	if (file->f_mode & FMODE_WRITE)
 		requested |= (file->f_flags & O_APPEND) ? CGFENCE_FILE_APPEND : CGFENCE_FILE_WRITE;
-	return cgf_judge_path(CGF_OP_RECEIVE, &file->f_path, requested);
+	return cgf_judge_path(op, &file->f_path, requested);
+}
+
+int cgf_hook_file_receive(struct file *file)
+{
+	return cgf_judge_as_opened(CGF_OP_RECEIVE, file);
+}
+
+int cgf_judge_held_file(struct file *file)
+{
+	return cgf_judge_as_opened(CGF_OP_REVALIDATE, file);
+}
+
+/* The new program runs only after what it inherits has been judged. */
+void cgf_hook_bprm_committed_creds(struct linux_binprm *bprm)
+{
+	cgf_revalidate_exec();
 }
 
 /*

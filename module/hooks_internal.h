@@ -16,6 +16,12 @@ struct file;
  */
 int cgf_judge_dentry_view(enum cgf_op op, struct dentry *dentry, u32 requested);
 
+/*
+ * A descriptor the task already holds, judged as the open it stands for (path, access,
+ * device): 0, or the refusal (reported as op revalidate).
+ */
+int cgf_judge_held_file(struct file *file);
+
 /* @access: CGFENCE_DEV_* bits; an enforced refusal returns @deny_errno. */
 int cgf_judge_device(enum cgf_op op, umode_t mode, dev_t dev, u32 access, int deny_errno);
 /* The device behind an opened character or block node, by number; 0 for other files. */

@@ -331,6 +331,132 @@ out:
 }
 
 /*
+ * Descriptors held from before confinement: judged again at the next exec of a confined
+ * task, and for every task of the subtree when an attachment is made. A refused one is
+ * closed before the task runs on; an allowed one stays.
+ */
+struct held {
+	int secret, public;
+	int ready[2], go[2];
+};
+
+static struct held held;
+
+/* After the exec: the program comes back here, with the two numbers (see main()). */
+static int held_check(int secret, int public)
+{
+	char buf[32];
+
+	if (fcntl(secret, F_GETFD) != -1 || errno != EBADF) {
+		printf("# the descriptor of %s (fd %d) is still open\n", SECRET, secret);
+		return 1;
+	}
+	if (pread(public, buf, sizeof(buf), 0) <= 0) {
+		printf("# the descriptor of %s (fd %d) does not read: %s\n", PUBLIC, public,
+		       errname(-errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int held_open(void)
+{
+	held.secret = open(SECRET, O_RDONLY);
+	held.public = open(PUBLIC, O_RDONLY);
+	if (held.secret < 0 || held.public < 0)
+		return tap_fail("open %s and %s: %s", SECRET, PUBLIC, errname(-errno));
+	return 0;
+}
+
+static int pre_hold(void *arg)
+{
+	(void)arg;
+	return held_open();
+}
+
+static int child_exec_held(void *arg)
+{
+	char secret[16], public[16];
+
+	(void)arg;
+	snprintf(secret, sizeof(secret), "%d", held.secret);
+	snprintf(public, sizeof(public), "%d", held.public);
+	execl("/proc/self/exe", "t_after_open", "--held", secret, public, (char *)NULL);
+	return tap_fail("exec /proc/self/exe: %s", errname(-errno));
+}
+
+static int case_held_exec(void *arg)
+{
+	static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	if (make_file(SECRET, "host secret\n", 0644) || make_file(PUBLIC, "public\n", 0644))
+		return -1;
+	if (!box_make(&b, "box", "ao-held-exec", ENFORCE, ALLOW, deny_secret, 1))
+		ret = run_confined(&b, pre_hold, child_exec_held, NULL);
+	box_drop(&b);
+	return ret;
+}
+
+/* Opens the files unconfined, waits for the attachment, then runs on. */
+static int child_attach_held(void *arg)
+{
+	char c;
+
+	(void)arg;
+	if (held_open())
+		return -1;
+	if (write(held.ready[1], "r", 1) != 1 || read(held.go[0], &c, 1) != 1)
+		return tap_fail("handshake with the parent: %s", errname(-errno));
+	return held_check(held.secret, held.public) ? -1 : 0;
+}
+
+static int case_held_attach(void *arg)
+{
+	static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
+	struct cgf_conn c;
+	struct box b;
+	int ret = -1, err;
+	pid_t pid;
+	char r;
+
+	(void)arg;
+	if (make_file(SECRET, "host secret\n", 0644) || make_file(PUBLIC, "public\n", 0644))
+		return -1;
+	if (pipe(held.ready) || pipe(held.go))
+		return tap_fail("pipe: %s", errname(-errno));
+	if (box_make(&b, "box", "ao-held-attach", ENFORCE, ALLOW, deny_secret, 1) ||
+	    cgf_conn_open(&c))
+		goto out;
+	/* The cgroup is not attached while the task opens the files. */
+	err = cgf_detach(&c, b.id);
+	if (err) {
+		tap_fail("DETACH: %s (%s)", errname(err), c.extack);
+		goto out_conn;
+	}
+	pid = start_in_cgroup(b.dir, NULL, child_attach_held, NULL);
+	if (pid <= 0)
+		goto out_conn;
+	if (read(held.ready[0], &r, 1) != 1) {
+		tap_fail("the child did not get ready");
+	} else {
+		err = cgf_attach(&c, b.id, b.profile);
+		if (err)
+			tap_fail("ATTACH: %s (%s)", errname(err), c.extack);
+	}
+	if (write(held.go[1], "g", 1) != 1)
+		tap_fail("go: %s", errname(-errno));
+	ret = finish_child(pid) || err ? -1 : 0;
+out_conn:
+	cgf_conn_close(&c);
+out:
+	box_drop(&b);
+	return ret;
+}
+
+/*
  * 'a' without 'w': the descriptor stays append-only. Clearing O_APPEND, fallocate and a
  * writable shared mapping are refused (EACCES); with 'w' they work.
  */
@@ -414,8 +540,11 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* child_exec_held()'s exec lands here. */
+	if (argc == 4 && !strcmp(argv[1], "--held"))
+		return held_check(atoi(argv[2]), atoi(argv[3]));
 	tap_init(argc, argv);
-	tap_plan(7);
+	tap_plan(9);
 	remove_tree(BASE);
 	mkdir_p(BASE);
 	overlay_loaded = stock_module_load("overlay");
@@ -427,6 +556,10 @@ int main(int argc, char **argv)
 		 " name) refused with EACCES for writing and setxattr, no copy-up left", case_overlay_restricted, NULL);
 	tap_case("SCM_RIGHTS from the host: a descriptor of a file the profile refuses is not"
 		 " installed (MSG_CTRUNC); an allowed one reads", case_scm_rights, NULL);
+	tap_case("a descriptor of a refused file opened before confinement is closed at the"
+		 " confined task's next exec; an allowed one stays and reads", case_held_exec, NULL);
+	tap_case("the same when an attachment is made under a running task", case_held_attach,
+		 NULL);
 	tap_case("append-only descriptor ('a' without 'w'): clearing O_APPEND, fallocate, shared"
 		 " writable mmap and mprotect EACCES; with 'w' all work", case_append_only, NULL);
 	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
