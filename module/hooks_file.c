@@ -16,7 +16,6 @@
 #include "judge.h"
 #include "mount_view.h"
 #include "object.h"
-#include "revalidate.h"
 
 /* One object, named as the container sees it, and the permissions asked of it. */
 struct cgf_file_request {
@@ -228,12 +227,6 @@ int cgf_hook_file_receive(struct file *file)
 int cgf_judge_held_file(struct file *file)
 {
 	return cgf_judge_as_opened(CGF_OP_REVALIDATE, file);
-}
-
-/* The new program runs only after what it inherits has been judged. */
-void cgf_hook_bprm_committed_creds(struct linux_binprm *bprm)
-{
-	cgf_revalidate_exec();
 }
 
 /*

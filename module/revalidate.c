@@ -59,7 +59,8 @@ static void cgf_revalidate_queue(struct task_struct *task)
 	}
 }
 
-void cgf_revalidate_exec(void)
+/* A confined task's exec: the new program runs only after what it inherits is judged. */
+void cgf_hook_bprm_committed_creds(struct linux_binprm *bprm)
 {
 	if (cgf_subject_current_confined())
 		cgf_revalidate_queue(current);

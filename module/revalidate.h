@@ -5,8 +5,6 @@
 
 #include <linux/types.h>
 
-/* A confined task's exec: its descriptors are judged before the new program runs. */
-void cgf_revalidate_exec(void);
 /* After an attachment to @cgroup_id: every task of the subtree, before it next runs. */
 void cgf_revalidate_subtree(u64 cgroup_id);
 
