@@ -3,9 +3,12 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/cgroup.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
@@ -14,29 +17,68 @@
 #include "hooks_internal.h"
 #include "revalidate.h"
 #include "store.h"
+#include "symbols.h"
 
 /*
  * A task that becomes confined may hold descriptors it could not open now: runc's leaked
  * descriptor of the host's cgroupfs (CVE-2024-21626), a host file inherited across
  * exec. As SELinux and AppArmor do at exec, each is judged as the open it stands for
- * (its path, its access, its device) and a refused one is closed before the task runs
- * another instruction of its own: closing sleeps, so it runs as task work on the way
+ * (its path, its access, its device), and a refused one is replaced before the task runs
+ * another instruction of its own: replacing sleeps, so it runs as task work on the way
  * back to user space, not in a hook.
+ *
+ * The replacement refuses every read and write (EACCES) but keeps the number taken: a
+ * program whose standard output was refused must not find the next file it opens as
+ * its fd 1 (and glibc stops a setuid program that starts with 0, 1 or 2 closed).
  */
+static ssize_t cgf_revoked_read(struct file *file, char __user *buf, size_t count,
+				loff_t *pos)
+{
+	return -EACCES;
+}
+
+static ssize_t cgf_revoked_write(struct file *file, const char __user *buf, size_t count,
+				 loff_t *pos)
+{
+	return -EACCES;
+}
+
+/* The owner pins the module while any task holds a revoked descriptor. */
+static const struct file_operations cgf_revoked_fops = {
+	.owner = THIS_MODULE,
+	.read = cgf_revoked_read,
+	.write = cgf_revoked_write,
+	.llseek = noop_llseek,
+};
+
 static int cgf_refused_fd(const void *unused, struct file *file, unsigned int fd)
 {
+	if (file->f_op == &cgf_revoked_fops)
+		return 0;
 	return cgf_judge_held_file(file) ? fd + 1 : 0;
 }
 
 static void cgf_revalidate_run(struct callback_head *work)
 {
+	struct file *revoked = NULL;
 	unsigned int next = 0;
 
 	kfree(work);
 	if (!current->files)
 		return;
-	while ((next = iterate_fd(current->files, next, cgf_refused_fd, NULL)))
-		close_fd(next - 1);
+	while ((next = iterate_fd(current->files, next, cgf_refused_fd, NULL))) {
+		if (!revoked) {
+			revoked = anon_inode_getfile("[cgfence-revoked]", &cgf_revoked_fops, NULL,
+						     O_RDWR);
+			if (IS_ERR(revoked))
+				revoked = NULL;
+		}
+		/* Without a replacement the descriptor still goes: closed. */
+		if (!revoked || cgf_replace_fd(next - 1, revoked, 0) < 0)
+			close_fd(next - 1);
+	}
+	if (revoked)
+		fput(revoked);
 }
 
 /* Fails closed: a task whose descriptors cannot be revalidated is killed. */

@@ -15,6 +15,7 @@ typedef unsigned long (*cgf_kallsyms_lookup_name_t)(const char *name);
 
 char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
 seqlock_t *cgf_mount_lock;
+int (*cgf_replace_fd)(unsigned int fd, struct file *file, unsigned int flags);
 
 static const struct {
 	const char *name;
@@ -22,6 +23,7 @@ static const struct {
 } cgf_symbols[] = {
 	{ "d_absolute_path", (void **)&cgf_d_absolute_path },
 	{ "mount_lock", (void **)&cgf_mount_lock },
+	{ "replace_fd", (void **)&cgf_replace_fd },
 };
 
 /*

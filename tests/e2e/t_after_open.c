@@ -342,13 +342,25 @@ struct held {
 
 static struct held held;
 
-/* After the exec: the program comes back here, with the two numbers (see main()). */
+/*
+ * After the exec (the program comes back here, with the two numbers: see main()) or the
+ * attachment: the refused descriptor is replaced, its number still taken, every read
+ * refused; the allowed one reads.
+ */
 static int held_check(int secret, int public)
 {
-	char buf[32];
+	char buf[64], link[64];
+	ssize_t n;
 
-	if (fcntl(secret, F_GETFD) != -1 || errno != EBADF) {
-		printf("# the descriptor of %s (fd %d) is still open\n", SECRET, secret);
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", secret);
+	n = readlink(buf, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	if (strcmp(link, "anon_inode:[cgfence-revoked]")) {
+		printf("# fd %d (was %s) is now \"%s\", not the revoked file\n", secret, SECRET, link);
+		return 1;
+	}
+	if (read(secret, buf, sizeof(buf)) != -1 || errno != EACCES) {
+		printf("# read of the revoked fd %d: not EACCES (%s)\n", secret, errname(-errno));
 		return 1;
 	}
 	if (pread(public, buf, sizeof(buf), 0) <= 0) {
@@ -556,8 +568,9 @@ int main(int argc, char **argv)
 		 " name) refused with EACCES for writing and setxattr, no copy-up left", case_overlay_restricted, NULL);
 	tap_case("SCM_RIGHTS from the host: a descriptor of a file the profile refuses is not"
 		 " installed (MSG_CTRUNC); an allowed one reads", case_scm_rights, NULL);
-	tap_case("a descriptor of a refused file opened before confinement is closed at the"
-		 " confined task's next exec; an allowed one stays and reads", case_held_exec, NULL);
+	tap_case("a descriptor of a refused file opened before confinement is replaced at the"
+		 " confined task's next exec (reads EACCES, its number kept); an allowed one stays"
+		 " and reads", case_held_exec, NULL);
 	tap_case("the same when an attachment is made under a running task", case_held_attach,
 		 NULL);
 	tap_case("append-only descriptor ('a' without 'w'): clearing O_APPEND, fallocate, shared"

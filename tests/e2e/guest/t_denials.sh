@@ -53,9 +53,22 @@ EOF
 
 # in_box CGROUP PIDFILE CMD...: CMD as a process that first writes its pid (unconfined),
 # then moves itself into CGROUP and execs CMD there.
+# Its output reaches the caller's stdout and stderr through pipes (pipe: is granted to
+# every container): a file or device it inherited and its profile refuses would be
+# replaced at its exec by a revoked descriptor (docs/semantics.md).
 in_box() {
-	# shellcheck disable=SC2016
-	sh -c 'echo $$ > "$1" && echo $$ > "$0/cgroup.procs" && shift && exec "$@"' "$@"
+	_cg=$1
+	_pidf=$2
+	shift 2
+	{
+		{
+			# shellcheck disable=SC2016
+			sh -c 'echo $$ > "$1" && echo $$ > "$0/cgroup.procs" && shift && exec "$@"' \
+				"$_cg" "$_pidf" "$@" 2>&1 1>&3 3>&-
+			echo $? > "$dir/in_box.rc"
+		} | cat >&2
+	} 3>&1 | cat
+	return "$(cat "$dir/in_box.rc")"
 }
 
 # The operations of a container; each leaves its pid in $dir/pid.BOX.OP and its stderr in
