@@ -12,6 +12,17 @@
 typedef unsigned long (*cgf_kallsyms_lookup_name_t)(const char *name);
 
 char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
+struct file_system_type **cgf_file_systems;
+rwlock_t *cgf_file_systems_lock;
+
+static int cgf_symbol(cgf_kallsyms_lookup_name_t lookup, const char *name, void **addr)
+{
+	*addr = (void *)lookup(name);
+	if (*addr)
+		return 0;
+	pr_err("kernel symbol %s not found\n", name);
+	return -ENOENT;
+}
 
 /*
  * kallsyms_lookup_name() is not exported; a kprobe on it reports its address without
@@ -32,10 +43,8 @@ int cgf_symbols_init(void)
 	lookup = (cgf_kallsyms_lookup_name_t)probe.addr;
 	unregister_kprobe(&probe);
 
-	cgf_d_absolute_path = (void *)lookup("d_absolute_path");
-	if (!cgf_d_absolute_path) {
-		pr_err("kernel symbol d_absolute_path not found\n");
-		return -ENOENT;
-	}
-	return 0;
+	/* The registered filesystem types (fs/filesystems.c): data, so KALLSYMS_ALL. */
+	return cgf_symbol(lookup, "d_absolute_path", (void **)&cgf_d_absolute_path) ?:
+	       cgf_symbol(lookup, "file_systems", (void **)&cgf_file_systems) ?:
+	       cgf_symbol(lookup, "file_systems_lock", (void **)&cgf_file_systems_lock);
 }
