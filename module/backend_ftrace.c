@@ -19,6 +19,7 @@
 #include <linux/ptrace.h>
 #include <linux/string.h>
 #include <linux/trace_recursion.h>
+#include <asm/syscall.h>
 
 #include <uapi/cgfence.h>
 
@@ -245,10 +246,32 @@ static int cgf_decide_sb_pivotroot(struct ftrace_regs *fregs)
 				     CGF_ARG(const struct path *, 1));
 }
 
+/*
+ * security_move_mount() has no flags, yet MOVE_MOUNT_SET_GROUP (the target joins the
+ * source's peer group: a propagation change, not a move) passes it too. Only
+ * move_mount(2) calls it, so the flags are in the task's saved user registers: its
+ * fifth argument (r8 for x86-64 and x32, di for ia32, which numbers move_mount alike).
+ * The syscall entry read the same registers, and nothing changes them before we run.
+ */
+static bool cgf_move_mount_set_group(void)
+{
+	struct pt_regs *user_regs = task_pt_regs(current);
+	unsigned long args[6];
+
+	if ((syscall_get_nr(current, user_regs) & ~__X32_SYSCALL_BIT) != __NR_move_mount)
+		return false;
+	syscall_get_arguments(current, user_regs, args);
+	return (unsigned int)args[4] & MOVE_MOUNT_SET_GROUP;
+}
+
 static int cgf_decide_move_mount(struct ftrace_regs *fregs)
 {
-	return cgf_hook_move_mount(CGF_ARG(const struct path *, 0),
-				   CGF_ARG(const struct path *, 1));
+	const struct path *from_path = CGF_ARG(const struct path *, 0);
+	const struct path *to_path = CGF_ARG(const struct path *, 1);
+
+	if (cgf_move_mount_set_group())
+		return cgf_hook_move_mount_set_group(from_path, to_path);
+	return cgf_hook_move_mount(from_path, to_path);
 }
 
 static int cgf_decide_sb_kern_mount(struct ftrace_regs *fregs)

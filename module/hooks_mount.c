@@ -265,6 +265,30 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 }
 
 /*
+ * move_mount(2) with MOVE_MOUNT_SET_GROUP: the target joins the source's peer group (or
+ * becomes a slave of its master), so mounts made under either now propagate to the
+ * other and to its peers. It changes the propagation of both: each must be allowed as
+ * a propagation change of its own.
+ */
+int cgf_hook_move_mount_set_group(const struct path *from_path, const struct path *to_path)
+{
+	struct cgf_mount_hook_request req = {
+		.target = to_path,
+		.engine.op = CGFENCE_MOUNT_PROPAGATION,
+	};
+	int err;
+
+	err = cgf_judge_mount(&req, CGF_OP_SET_GROUP);
+	if (err)
+		return err;
+	req = (struct cgf_mount_hook_request) {
+		.target = from_path,
+		.engine.op = CGFENCE_MOUNT_PROPAGATION,
+	};
+	return cgf_judge_mount(&req, CGF_OP_SET_GROUP);
+}
+
+/*
  * The new mount API beyond move_mount(2): fspick(2) reconfigures a superblock where no
  * hook can tell it from a mount(2) remount, open_tree(OPEN_TREE_CLONE) copies a tree
  * whose source no hook sees, and mount_setattr(2) has no hook at all in 6.1. A confined
