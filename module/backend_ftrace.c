@@ -19,6 +19,7 @@
 #include <linux/ptrace.h>
 #include <linux/string.h>
 #include <linux/trace_recursion.h>
+#include <asm/syscall.h>
 
 #include <uapi/cgfence.h>
 
@@ -49,7 +50,10 @@ static noinline notrace int cgf_deny_eperm(void)
 	return -EPERM;
 }
 
-/* For a long-returning system call: an int return would not sign-extend into %rax. */
+/*
+ * For a long-returning system call, or a function returning ERR_PTR(): an int return
+ * would not sign-extend into %rax.
+ */
 static noinline notrace long cgf_deny_long_eperm(void)
 {
 	return -EPERM;
@@ -245,10 +249,32 @@ static int cgf_decide_sb_pivotroot(struct ftrace_regs *fregs)
 				     CGF_ARG(const struct path *, 1));
 }
 
+/*
+ * security_move_mount() has no flags, yet MOVE_MOUNT_SET_GROUP (the target joins the
+ * source's peer group: a propagation change, not a move) passes it too. Only
+ * move_mount(2) calls it, so the flags are in the task's saved user registers: its
+ * fifth argument (r8 for x86-64 and x32, di for ia32, which numbers move_mount alike).
+ * The syscall entry read the same registers, and nothing changes them before we run.
+ */
+static bool cgf_move_mount_set_group(void)
+{
+	struct pt_regs *user_regs = task_pt_regs(current);
+	unsigned long args[6];
+
+	if ((syscall_get_nr(current, user_regs) & ~__X32_SYSCALL_BIT) != __NR_move_mount)
+		return false;
+	syscall_get_arguments(current, user_regs, args);
+	return (unsigned int)args[4] & MOVE_MOUNT_SET_GROUP;
+}
+
 static int cgf_decide_move_mount(struct ftrace_regs *fregs)
 {
-	return cgf_hook_move_mount(CGF_ARG(const struct path *, 0),
-				   CGF_ARG(const struct path *, 1));
+	const struct path *from_path = CGF_ARG(const struct path *, 0);
+	const struct path *to_path = CGF_ARG(const struct path *, 1);
+
+	if (cgf_move_mount_set_group())
+		return cgf_hook_move_mount_set_group(from_path, to_path);
+	return cgf_hook_move_mount(from_path, to_path);
 }
 
 static int cgf_decide_sb_kern_mount(struct ftrace_regs *fregs)
@@ -375,6 +401,23 @@ static int cgf_decide_vfs_utimes(struct ftrace_regs *fregs)
 static int cgf_decide_vfs_fallocate(struct ftrace_regs *fregs)
 {
 	return cgf_hook_fallocate(CGF_ARG(struct file *, 0), CGF_ARG(int, 1));
+}
+
+/*
+ * blkdev_get_by_dev(dev, mode, holder): every open of a block device by number on 6.1
+ * (blkdev_get_by_path() calls an inlined copy, which ftrace does not see). The open
+ * of a device node (blkdev_open()) and the exclusive re-open of BLKBSZSET pass the
+ * file's f_mode, which holds FMODE_NOWAIT there and in no other caller:
+ * security_file_open() or the ioctl hook has already judged that device by number,
+ * with the access of the open, so it is not judged (or reported) twice.
+ */
+static int cgf_decide_blkdev_get_by_dev(struct ftrace_regs *fregs)
+{
+	fmode_t mode = CGF_ARG(fmode_t, 1);
+
+	if (mode & FMODE_NOWAIT)
+		return 0;
+	return cgf_hook_bdev_open(CGF_ARG(dev_t, 0), mode & FMODE_READ, mode & FMODE_WRITE);
 }
 
 static int cgf_decide_reboot(struct ftrace_regs *fregs)
@@ -512,6 +555,9 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	{ .symbol = "security_task_movememory", .decide = cgf_decide_task_sched },
 	CGF_HOOK(file_receive),
 	CGF_HOOK(file_fcntl),
+	/* Not a security hook: every block device the kernel opens; returns a pointer. */
+	{ .symbol = "blkdev_get_by_dev", .decide = cgf_decide_blkdev_get_by_dev,
+	  .returns = CGF_RETURNS_LONG },
 	/* Not a security hook: every fallocate(2) passes here, with its file. */
 	{ .symbol = "vfs_fallocate", .decide = cgf_decide_vfs_fallocate },
 	/* Not a security hook: utimes with the path it was reached by (no hook has one). */

@@ -91,6 +91,10 @@ int cgf_hook_fallocate(struct file *file, int mode);
 /* Not a security hook: vfs_utimes(), where every utimes(2) and utimensat(2) passes. */
 int cgf_hook_utimes(const struct path *path);
 int cgf_hook_genl_bind(struct net *net, int group);
+/* Not a security hook: blkdev_get_by_dev(), where the kernel opens every block device. */
+int cgf_hook_bdev_open(dev_t dev, bool read, bool write);
+/* move_mount(2) with MOVE_MOUNT_SET_GROUP, which security_move_mount() cannot tell apart. */
+int cgf_hook_move_mount_set_group(const struct path *from_path, const struct path *to_path);
 /* Calls of the new mount API that no hook can judge rule by rule. */
 int cgf_hook_fspick(void);
 int cgf_hook_open_tree_clone(void);

@@ -12,6 +12,7 @@
 #include "object.h"
 #include "judge.h"
 #include "store.h"
+#include "symbols.h"
 
 struct cgf_mount_hook_request {
 	struct cgf_judgement j;
@@ -100,10 +101,52 @@ static void cgf_set_string(const char **str, size_t *len, const char *value)
 }
 
 /*
+ * True when the filesystem type @type is registered and takes no block device: only
+ * then is a mount source a name ("tmpfs", "proc", "overlay") rather than a path that
+ * the filesystem resolves from the task's working directory ("dev/loop1" from "/").
+ * A type "fuse.sshfs" is fuse's, as get_fs_type() has it. A type not registered yet
+ * (its module would be loaded after this hook) could be either. The list's lock is a
+ * spinning rwlock that register_filesystem() holds for a few instructions.
+ */
+static bool cgf_fstype_takes_names(const char *type)
+{
+	const struct file_system_type *fs;
+	size_t len = strchrnul(type, '.') - type;
+	bool names = false;
+
+	read_lock(cgf_file_systems_lock);
+	for (fs = *cgf_file_systems; fs; fs = fs->next) {
+		if (strlen(fs->name) == len && !strncmp(fs->name, type, len)) {
+			names = !(fs->fs_flags & FS_REQUIRES_DEV);
+			break;
+		}
+	}
+	read_unlock(cgf_file_systems_lock);
+	return names;
+}
+
+/*
+ * The source of a new mount: a name the rules can match, or unknown. A source with a
+ * '/' anywhere is a path (a rule's name has none), and so is any source of a block
+ * device filesystem, or of a type that might be one.
+ */
+static void cgf_mount_source(struct cgf_mount_request *m, const char *dev_name,
+			     const char *type)
+{
+	if (!dev_name)
+		return;
+	if (strchr(dev_name, '/') || !type || !cgf_fstype_takes_names(type))
+		m->source_unknown = true;
+	else
+		cgf_set_string(&m->source, &m->source_len, dev_name);
+}
+
+/*
  * mount(2), in the order path_mount() decides what the flags mean. A source given as a
- * path (bind, move, a block device) is only a string here, and resolving it could
- * sleep: it is "unknown", which no allow rule naming a source matches. A block
- * device's number is judged again once the superblock exists (sb_kern_mount).
+ * path (bind, move, a block device, absolute or relative) is only a string here, and
+ * resolving it could sleep: it is "unknown", which no allow rule naming a source
+ * matches. A block device's number is judged when the filesystem opens it
+ * (cgf_hook_bdev_open()) and again once the superblock exists (sb_kern_mount).
  */
 int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
 		      unsigned long flags, void *data)
@@ -131,10 +174,7 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 		m->opts = cgf_mount_opts(flags);
 		m->op = CGFENCE_MOUNT_NEW;
 		cgf_set_string(&m->fstype, &m->fstype_len, type);
-		if (dev_name && dev_name[0] == '/')
-			m->source_unknown = true;
-		else
-			cgf_set_string(&m->source, &m->source_len, dev_name);
+		cgf_mount_source(m, dev_name, type);
 	}
 	err = cgf_judge_mount(&req, CGF_OP_MOUNT);
 	/*
@@ -222,6 +262,30 @@ int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path
 		req.engine.source_unknown = true;
 	}
 	return cgf_judge_mount(&req, CGF_OP_MOVE_MOUNT);
+}
+
+/*
+ * move_mount(2) with MOVE_MOUNT_SET_GROUP: the target joins the source's peer group (or
+ * becomes a slave of its master), so mounts made under either now propagate to the
+ * other and to its peers. It changes the propagation of both: each must be allowed as
+ * a propagation change of its own.
+ */
+int cgf_hook_move_mount_set_group(const struct path *from_path, const struct path *to_path)
+{
+	struct cgf_mount_hook_request req = {
+		.target = to_path,
+		.engine.op = CGFENCE_MOUNT_PROPAGATION,
+	};
+	int err;
+
+	err = cgf_judge_mount(&req, CGF_OP_SET_GROUP);
+	if (err)
+		return err;
+	req = (struct cgf_mount_hook_request) {
+		.target = from_path,
+		.engine.op = CGFENCE_MOUNT_PROPAGATION,
+	};
+	return cgf_judge_mount(&req, CGF_OP_SET_GROUP);
 }
 
 /*

@@ -41,10 +41,22 @@ char *cgf_object_buffer(unsigned int slot)
 	return this_cpu_ptr(cgf_buffers)->name[slot];
 }
 
-/* Objects of the kernel's internal mounts have no name the container could choose. */
+/* ipc/mqueue.c's own: not in the uapi's magic.h. */
+#define CGF_MQUEUE_MAGIC	0x19800202
+
+/*
+ * Objects of the kernel's internal mounts have no name the container could choose.
+ * A namespace file (/proc/PID/ns/X is a magic link to nsfs) and a queue mq_open()
+ * opens (always on its ipc namespace's internal mount, whatever mqueue mounts exist)
+ * get kinds of their own, so that a rule can refuse them without refusing eventfd.
+ */
 static const char *cgf_internal_kind(const struct super_block *sb)
 {
 	switch (sb->s_magic) {
+	case NSFS_MAGIC:
+		return CGFENCE_OBJECT_NSFS;
+	case CGF_MQUEUE_MAGIC:
+		return CGFENCE_OBJECT_MQUEUE;
 	case PIPEFS_MAGIC:
 		return CGFENCE_OBJECT_PIPE;
 	case SOCKFS_MAGIC:

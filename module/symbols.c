@@ -16,6 +16,8 @@ typedef unsigned long (*cgf_kallsyms_lookup_name_t)(const char *name);
 char *(*cgf_d_absolute_path)(const struct path *path, char *buf, int buflen);
 seqlock_t *cgf_mount_lock;
 int (*cgf_replace_fd)(unsigned int fd, struct file *file, unsigned int flags);
+struct file_system_type **cgf_file_systems;
+rwlock_t *cgf_file_systems_lock;
 
 static const struct {
 	const char *name;
@@ -24,6 +26,9 @@ static const struct {
 	{ "d_absolute_path", (void **)&cgf_d_absolute_path },
 	{ "mount_lock", (void **)&cgf_mount_lock },
 	{ "replace_fd", (void **)&cgf_replace_fd },
+	/* The registered filesystem types (fs/filesystems.c): data, so KALLSYMS_ALL. */
+	{ "file_systems", (void **)&cgf_file_systems },
+	{ "file_systems_lock", (void **)&cgf_file_systems_lock },
 };
 
 /*

@@ -14,13 +14,15 @@ check_only=0
 
 die() { echo "cgfence deps: $*" >&2; exit 1; }
 
-# Everything the build, the VM tests, KUnit under UML and the demo use.
+# Everything the build, the VM tests, KUnit under UML and the demo use (e2fsprogs: the
+# VM tests' ext4 images).
 packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
 	libnl-3-dev libnl-genl-3-dev
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
+	e2fsprogs
 )
 
 missing=()

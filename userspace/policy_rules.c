@@ -87,7 +87,8 @@ static int parse_file_perms(struct parser *p, uint32_t *perms)
 /* Objects with no nameable path are judged by kind (see CGFENCE_OBJECT_* in the uapi). */
 static const char *const object_kinds[] = {
 	CGFENCE_OBJECT_UNREACHABLE, CGFENCE_OBJECT_PIPE, CGFENCE_OBJECT_SOCKET,
-	CGFENCE_OBJECT_ANON_INODE, CGFENCE_OBJECT_MEMFD, CGFENCE_OBJECT_ABSTRACT,
+	CGFENCE_OBJECT_ANON_INODE, CGFENCE_OBJECT_MEMFD, CGFENCE_OBJECT_NSFS,
+	CGFENCE_OBJECT_MQUEUE, CGFENCE_OBJECT_ABSTRACT,
 };
 
 static int parse_object_kind(struct parser *p, const char **out)
@@ -107,7 +108,7 @@ static int parse_object_kind(struct parser *p, const char **out)
 	}
 	if (t->type == CGF_TOK_WORD && t->len && t->text[t->len - 1] == ':')
 		return pf_err(p, t->line, pf_tok_col(t, 0),
-			      "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode:, memfd: or abstract:)");
+			      "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode:, memfd:, nsfs:, mqueue: or abstract:)");
 	return 1;
 }
 

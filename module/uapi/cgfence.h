@@ -93,14 +93,16 @@ enum cgfence_rule_kind {
  * file rule may name one of these instead of a path pattern. Unless a rule says
  * otherwise, "unreachable:" (an object not reachable from the task's root: a leaked
  * descriptor, a detached mount) is refused everything, and the kernel's own objects
- * (pipes, sockets, anonymous inodes, memfd and shared memory) are granted everything
- * but exec.
+ * (pipes, sockets, anonymous inodes, memfd and shared memory, namespace files, POSIX
+ * message queues) are granted everything but exec.
  */
 #define CGFENCE_OBJECT_UNREACHABLE	"unreachable:"
 #define CGFENCE_OBJECT_PIPE		"pipe:"
 #define CGFENCE_OBJECT_SOCKET		"socket:"
 #define CGFENCE_OBJECT_ANON_INODE	"anon_inode:"
 #define CGFENCE_OBJECT_MEMFD		"memfd:"
+#define CGFENCE_OBJECT_NSFS		"nsfs:"		/* namespace files: /proc/PID/ns/X */
+#define CGFENCE_OBJECT_MQUEUE		"mqueue:"	/* mq_open() */
 /* A unix socket in the abstract namespace, bound outside the container: granted nothing. */
 #define CGFENCE_OBJECT_ABSTRACT		"abstract:"
 

@@ -43,6 +43,34 @@ e2e_cc() {
 		-ffunction-sections -fdata-sections -Wl,--gc-sections -o "$out" "$@"
 }
 
+# e2e_ext4_images DIR: ext4.img, an ext4 filesystem whose journal is on another device,
+# and journal.img, that device. mke2fs makes an external journal only on a block device,
+# which the build machine must not set up: the filesystem is made without a journal and
+# pointed at the journal device's UUID, and the journal gets its one user, as mke2fs -J
+# device= would have written them (jbd2's superblock is at 2048 with 1 KiB blocks:
+# s_nr_users at +64, s_users at +256). No metadata_csum, which the forged journal lacks.
+e2e_ext4_images() {
+	local dir=$1 juuid fuuid
+
+	mkdir -p "$dir" || return 1
+	rm -f "$dir/ext4.img" "$dir/journal.img"
+	mke2fs -q -b 1024 -O journal_dev -F "$dir/journal.img" 2048 || return 1
+	mke2fs -q -t ext4 -b 1024 -O ^has_journal,^metadata_csum -F "$dir/ext4.img" 4096 || return 1
+	juuid=$(dumpe2fs -h "$dir/journal.img" 2>/dev/null | sed -n 's/^Filesystem UUID: *//p')
+	fuuid=$(dumpe2fs -h "$dir/ext4.img" 2>/dev/null | sed -n 's/^Filesystem UUID: *//p')
+	[ -n "$juuid" ] && [ -n "$fuuid" ] || return 1
+	debugfs -w -R "feature has_journal" "$dir/ext4.img" || return 1
+	debugfs -w -R "ssv journal_uuid $juuid" "$dir/ext4.img" || return 1
+	python3 - "$dir/journal.img" "$fuuid" <<-'EOF' || return 1
+	import sys, uuid
+	with open(sys.argv[1], "r+b") as f:
+	    f.seek(2048 + 64)
+	    f.write((1).to_bytes(4, "big"))
+	    f.seek(2048 + 256)
+	    f.write(uuid.UUID(sys.argv[2]).bytes)
+	EOF
+}
+
 # e2e_build: compiles the test programs and packs build/e2e/initramfs.cpio.gz.
 e2e_build() {
 	local root="$e2e_work/root" t name log="$e2e_work/build.log"
@@ -76,13 +104,20 @@ e2e_build() {
 	# simple enough for the test to write), an overlay root (t_after_open: overlay). The
 	# guest has no modprobe: tests insmod them (stock_module_load() in e2e.c). A kernel
 	# without them cannot run those tests: that is a failed build, never a skip.
+	# ext4 and what it needs (t_bdev: a filesystem with a second device, its journal).
 	mkdir -p "$root/e2e/modules"
-	for t in drivers/block/loop.ko fs/minix/minix.ko fs/overlayfs/overlay.ko; do
+	for t in drivers/block/loop.ko fs/minix/minix.ko fs/overlayfs/overlay.ko lib/crc16.ko \
+		crypto/crc32c_generic.ko fs/mbcache.ko fs/jbd2/jbd2.ko fs/ext4/ext4.ko; do
 		if ! install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/" 2>> "$log"; then
 			e2e_error="$MODDIR/kernel/$t is missing: the e2e tests need it"
 			return 1
 		fi
 	done
+
+	if ! e2e_ext4_images "$root/e2e/images" >> "$log" 2>&1; then
+		e2e_error="cannot make the ext4 images (e2fsprogs): $(head -c 2000 "$log")"
+		return 1
+	fi
 
 	if ! e2e_cc "$root/bin/runas" "$e2e_src/runas.c" >> "$log" 2>&1; then
 		e2e_error="cannot compile runas.c: $(head -c 2000 "$log")"

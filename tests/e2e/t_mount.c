@@ -962,6 +962,99 @@ out:
 }
 
 /*
+ * move_mount(2) with MOVE_MOUNT_SET_GROUP moves nothing: the target joins the source's
+ * peer group, a propagation change of both. A rule allowing moves does not allow it;
+ * propagation rules on both mounts do. The source is a shared tmpfs, the target a
+ * private bind of it (what the kernel requires); the host sees whether b became shared.
+ */
+#define SG BASE "/sg"
+#ifndef MOVE_MOUNT_SET_GROUP
+#define MOVE_MOUNT_SET_GROUP 0x00000100
+#endif
+
+static int set_group(void)
+{
+	return as_err(syscall(SYS_move_mount, AT_FDCWD, SG "/a", AT_FDCWD, SG "/b",
+			      MOVE_MOUNT_SET_GROUP));
+}
+
+static int child_set_group(void *arg)
+{
+	return check("move_mount(MOVE_MOUNT_SET_GROUP) a -> b", set_group(), *(const int *)arg);
+}
+
+static bool is_shared(const char *point)
+{
+	char line[512];
+
+	return !mountinfo_line(point, line, sizeof(line)) && strstr(line, " shared:");
+}
+
+static int set_group_round(const char *profile, const struct cgf_rule_spec *rules,
+			   unsigned int n, int want)
+{
+	struct box b;
+	int ret;
+
+	if (mount(NULL, SG "/b", NULL, MS_PRIVATE, NULL))
+		return tap_fail("host: make b private: %s", errname(-errno));
+	ret = box_make_spec(&b, "box", profile, ENFORCE, ALLOW, rules, n);
+	if (!ret)
+		ret = run_confined(&b, NULL, child_set_group, &want);
+	box_drop(&b);
+	if (!ret && is_shared(SG "/b") != !want)
+		ret = tap_fail("%s: host: b is %s after the call", profile,
+			       is_shared(SG "/b") ? "shared" : "private");
+	return ret;
+}
+
+static int case_set_group(void *arg)
+{
+	static const struct cgf_rule_spec move[] = {
+		MNT(1, ALLOW, MOVE, NULL, NULL, "/**", 0, 0),
+	};
+	static const struct cgf_rule_spec target_only[] = {
+		MNT(1, ALLOW, PROPAGATION, NULL, NULL, SG "/b", 0, 0),
+	};
+	static const struct cgf_rule_spec both[] = {
+		MNT(1, ALLOW, PROPAGATION, NULL, NULL, SG "/b", 0, 0),
+		MNT(2, ALLOW, PROPAGATION, NULL, NULL, SG "/a", 0, 0),
+	};
+	static const struct cgf_rule_spec log[] = { MNT(1, ALLOW, MOVE, NULL, NULL, "/**", 0, 0) };
+	struct box b;
+	int ret = -1, eperm = -EPERM;
+
+	(void)arg;
+	if (mkdir_p(SG "/a") || mkdir_p(SG "/b"))
+		goto out;
+	if (do_mount("tmpfs", SG "/a", "tmpfs", 0, NULL) ||
+	    mount(NULL, SG "/a", NULL, MS_SHARED, NULL) ||
+	    mount(SG "/a", SG "/b", NULL, MS_BIND, NULL)) {
+		tap_fail("host: shared tmpfs at a, bound at b: %s", errname(-errno));
+		goto out;
+	}
+	ret = set_group_round("m-sg-move", move, ARRAY_SIZE(move), -EPERM);
+	ret |= set_group_round("m-sg-target", target_only, ARRAY_SIZE(target_only), -EPERM);
+	/* Control: the kernel does it once propagation of both is allowed. */
+	ret |= set_group_round("m-sg-both", both, ARRAY_SIZE(both), 0);
+	if (ret)
+		goto out;
+	if (mount(NULL, SG "/b", NULL, MS_PRIVATE, NULL)) {
+		ret = tap_fail("host: make b private: %s", errname(-errno));
+		goto out;
+	}
+	ret = box_make_spec(&b, "box", "m-sg-log", ENFORCE, ALLOW, log, ARRAY_SIZE(log));
+	if (!ret)
+		ret = expect_klog(&b, NULL, child_set_group, &eperm, "denied op=set_group",
+				  "m-sg-log", 0, SG "/b");
+	box_drop(&b);
+out:
+	umount_below(SG);
+	remove_tree(SG);
+	return ret;
+}
+
+/*
  * Cases that once found module bugs: each states the documented behaviour, with the
  * evidence in its diagnostics should it break again.
  */
@@ -1189,7 +1282,7 @@ static int case_unload(void *arg)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
-	tap_plan(14);
+	tap_plan(15);
 	umount_below(BASE);
 	remove_tree(BASE);
 	mkdir_p(BASE);
@@ -1216,6 +1309,9 @@ int main(int argc, char **argv)
 		 case_new_api, NULL);
 	tap_case("move: mount(2) MS_MOVE EPERM (source unknown); move_mount matches a rule"
 		 " naming the source", case_move, NULL);
+	tap_case("move_mount MOVE_MOUNT_SET_GROUP: EPERM under 'allow move' and with propagation"
+		 " of the target only; allowed with propagation of both; logged op=set_group",
+		 case_set_group, NULL);
 	/*
 	 * Options are those of the resulting mount (a bind's are its source's, unknown), the
 	 * same through mount(2) and fsmount, and "unreachable" is not "detached".

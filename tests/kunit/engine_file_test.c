@@ -382,6 +382,9 @@ static void object_kinds_test(struct kunit *test)
 		cgf_test_file(4, ALLOW, R, CGFENCE_OBJECT_UNREACHABLE),
 		cgf_test_file(5, DENY, R | W, CGFENCE_OBJECT_SOCKET),
 		cgf_test_file(6, DENY, R, CGFENCE_OBJECT_SOCKET),
+		cgf_test_file(7, DENY, R, CGFENCE_OBJECT_NSFS),
+		cgf_test_file(8, DENY, W, CGFENCE_OBJECT_MQUEUE),
+		cgf_test_file(9, ALLOW, X, CGFENCE_OBJECT_MQUEUE),
 	};
 	const struct cgf_rule none[] = {
 		cgf_test_file(1, ALLOW, all, "/**"),
@@ -396,6 +399,8 @@ static void object_kinds_test(struct kunit *test)
 	check_one(test, p, CGFENCE_OBJECT_SOCKET, RW, 0, 0);
 	check_one(test, p, CGFENCE_OBJECT_ANON_INODE, RW | X, X, 0);
 	check_one(test, p, CGFENCE_OBJECT_MEMFD, RW | X, X, 0);
+	check_one(test, p, CGFENCE_OBJECT_NSFS, RW | X, X, 0);
+	check_one(test, p, CGFENCE_OBJECT_MQUEUE, RW | X, X, 0);
 	/* A name that is no kind and no path: refused. */
 	check_one(test, p, "pipe", R, R, 0);
 	check_one(test, p, "pipe:x", R, R, 0);
@@ -412,6 +417,11 @@ static void object_kinds_test(struct kunit *test)
 	/* The default does not leak into kinds, nor kinds into paths. */
 	check_one(test, p, CGFENCE_OBJECT_ANON_INODE, R, 0, 0);
 	check_one(test, p, "/memfd:", X, 0, 0);
+	/* Namespace files and message queues are kinds of their own, not anonymous inodes. */
+	check_one(test, p, CGFENCE_OBJECT_NSFS, RW, R, 7);
+	check_one(test, p, CGFENCE_OBJECT_NSFS, W, 0, 0);
+	check_one(test, p, CGFENCE_OBJECT_MQUEUE, RW | X, W, 8);
+	check_one(test, p, CGFENCE_OBJECT_MQUEUE, R | X, 0, 0);
 }
 
 static bool same_below(const struct cgf_profile *p, const char *a, const char *b)

@@ -41,7 +41,7 @@ static const struct bad_case bad_cases[] = {
 	{ "rule at top level", "allow r /x;\n", "t.cgf:1:1", "expected 'profile', found 'allow'" },
 	{ "an object kind the module does not know",
 	  P " file { allow r fifo:; }\n}\n", "t.cgf:3:17",
-	  "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode:, memfd: or abstract:)" },
+	  "unknown object kind (expected unreachable:, pipe:, socket:, anon_inode:, memfd:, nsfs:, mqueue: or abstract:)" },
 	{ "an object kind is no pattern: no glob in it",
 	  P " file { allow r pipe:*; }\n}\n", "t.cgf:3:17",
 	  "a path pattern must start with '/'" },
@@ -427,6 +427,8 @@ static const struct cgf_policy_rule kind_rules[] = {
 	FRULE(3, ALLOW, CGFENCE_FILE_READ, CGFENCE_OBJECT_UNREACHABLE, 6, 2),
 	FRULE(4, DENY, CGFENCE_FILE_ALL, CGFENCE_OBJECT_SOCKET, 7, 2),
 	FRULE(5, ALLOW, CGFENCE_FILE_READ, CGFENCE_OBJECT_ANON_INODE, 8, 2),
+	FRULE(6, DENY, CGFENCE_FILE_READ, CGFENCE_OBJECT_NSFS, 9, 2),
+	FRULE(7, DENY, CGFENCE_FILE_WRITE | CGFENCE_FILE_APPEND, CGFENCE_OBJECT_MQUEUE, 10, 2),
 };
 
 /* mount(2) bind and move sources reach the module unresolved: only a source-less rule allows them. */
@@ -545,6 +547,8 @@ static const struct good_case good_cases[] = {
 	  "\tallow r unreachable:;\n"
 	  "\tdeny all socket:;\n"
 	  "\tallow r anon_inode:;\n"
+	  "\tdeny r nsfs:;\n"
+	  "\tdeny w mqueue:;\n"
 	  " }\n}\n",
 	  NULL, CGFENCE_MODE_ENFORCE, CGFENCE_EFFECT_DENY, ARRAY_SIZE(kind_rules), kind_rules },
 	{ "bind, rbind and move without a source",
