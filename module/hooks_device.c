@@ -130,10 +130,22 @@ int cgf_hook_bdev_open(dev_t dev, bool read, bool write)
 }
 
 /* A block device is judged by its number when a filesystem on it is mounted, too. */
+/*
+ * A filesystem that needs block devices but keeps none in s_bdev (btrfs: its devices
+ * hang off its own structures, opened by path where no hook sees them) cannot be
+ * judged by the device rules: a confined task may not create one.
+ */
+static bool cgf_devices_unseen(const struct super_block *sb)
+{
+	return !sb->s_bdev && (sb->s_type->fs_flags & FS_REQUIRES_DEV);
+}
+
 int cgf_hook_sb_kern_mount(struct super_block *sb)
 {
 	u32 access = CGFENCE_DEV_READ;
 
+	if (cgf_devices_unseen(sb))
+		return cgf_refuse_confined(CGF_OP_DEVICE_MOUNT);
 	if (!sb->s_bdev)
 		return 0;
 	if (!sb_rdonly(sb))
@@ -144,6 +156,10 @@ int cgf_hook_sb_kern_mount(struct super_block *sb)
 /* A remount to read-write writes to the device: both accesses again. */
 int cgf_hook_sb_kern_mount_rw(struct super_block *sb)
 {
+	if (cgf_devices_unseen(sb))
+		return cgf_refuse_confined(CGF_OP_DEVICE_MOUNT);
+	if (!sb->s_bdev)
+		return 0;
 	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev,
 				CGFENCE_DEV_READ | CGFENCE_DEV_WRITE, -EPERM);
 }

@@ -181,8 +181,7 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 	 * A read-write remount of a filesystem on a block device writes to the device:
 	 * judged again by its number, as the first mount was.
 	 */
-	if (!err && m->op == CGFENCE_MOUNT_REMOUNT && !(flags & (MS_BIND | MS_RDONLY)) &&
-	    path->mnt->mnt_sb->s_bdev)
+	if (!err && m->op == CGFENCE_MOUNT_REMOUNT && !(flags & (MS_BIND | MS_RDONLY)))
 		err = cgf_hook_sb_kern_mount_rw(path->mnt->mnt_sb);
 	return err;
 }
