@@ -112,7 +112,7 @@ int cgf_judge_device_ioctl(struct file *file, unsigned int cmd)
 }
 
 /* A block device is judged by its number when a filesystem on it is mounted, too. */
-int cgf_hook_sb_kern_mount(struct super_block *sb)
+int cgf_hook_sb_kern_mount(const struct super_block *sb)
 {
 	u32 access = CGFENCE_DEV_READ;
 
@@ -124,7 +124,7 @@ int cgf_hook_sb_kern_mount(struct super_block *sb)
 }
 
 /* A remount to read-write writes to the device: both accesses again. */
-int cgf_hook_sb_kern_mount_rw(struct super_block *sb)
+int cgf_hook_sb_kern_mount_rw(const struct super_block *sb)
 {
 	return cgf_judge_device(CGF_OP_DEVICE_MOUNT, S_IFBLK, sb->s_dev,
 				CGFENCE_DEV_READ | CGFENCE_DEV_WRITE, -EPERM);
