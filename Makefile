@@ -84,7 +84,8 @@ demo: deps all
 
 # Overhead numbers (not part of check): engine alone, then QEMU boots; docs/benchmarks.md.
 .PHONY: bench
-bench: all
+# KERNEL=6.12 make bench: another kernel of tests/deps.sh's.
+bench: all test-modules
 	@bash $(TOP)/tests/bench/run.sh
 
 install: all
