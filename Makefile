@@ -16,7 +16,7 @@ TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
 TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
-.PHONY: all module tool deps check harness unit kunit e2e demo install clean checkpatch
+.PHONY: all module test-modules tool deps check harness unit kunit e2e demo install clean checkpatch
 
 all: module tool
 
@@ -29,6 +29,20 @@ $(BUILD)/kernel.env:
 # Warnings are errors: W=1 must stay clean for the module.
 module: $(BUILD)/kernel.env
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+# The module for every kernel the tests boot (build/kernels/*.env, from tests/deps.sh), W=1
+# each, into build/ko/<KVER>/: kbuild writes objects next to the sources, so each kernel gets
+# a tree of links to them (remade every time: a source added or removed is seen).
+test-modules: $(BUILD)/kernel.env
+	@set -e; for env in $(BUILD)/kernels/*.env; do \
+		. $$env; out=$(BUILD)/ko/$$KVER; \
+		mkdir -p $$out/module; \
+		find $$out/module -maxdepth 1 -type l -delete; \
+		ln -s $(TOP)/module/*.[ch] $(TOP)/module/uapi $$out/module/; \
+		ln -sfn $(TOP)/Kbuild $$out/Kbuild; \
+		echo "  MODULE  for $$KNAME ($$KVER)"; \
+		$(MAKE) --no-print-directory -C $$KDIR M=$$out W=1 modules; \
+	done
 
 tool: $(BUILD)/cgfence $(BUILD)/cgfence-static
 
@@ -50,14 +64,14 @@ unit:
 kunit:
 	@bash $(TOP)/tests/kunit/run.sh
 
-e2e: all
+e2e: all test-modules
 	@bash $(TOP)/tests/e2e/run.sh
 
 # Every suite runs even when an earlier one fails; each runner's exit status is kept next to
 # its results, and the summary counts a non-zero one as a failure of its own.
 check: deps
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
-	@$(MAKE) --no-print-directory all || touch $(BUILD)/results/build.failed
+	@$(MAKE) --no-print-directory all test-modules || touch $(BUILD)/results/build.failed
 	@$(MAKE) --no-print-directory harness; echo $$? > $(BUILD)/results/harness.rc
 	@$(MAKE) --no-print-directory unit; echo $$? > $(BUILD)/results/unit.rc
 	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
@@ -70,7 +84,8 @@ demo: deps all
 
 # Overhead numbers (not part of check): engine alone, then QEMU boots; docs/benchmarks.md.
 .PHONY: bench
-bench: all
+# KERNEL=6.12 make bench: another kernel of tests/deps.sh's.
+bench: all test-modules
 	@bash $(TOP)/tests/bench/run.sh
 
 install: all
@@ -84,4 +99,5 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
-	rm -rf $(BUILD)/cgfence $(BUILD)/cgfence-static $(BUILD)/results $(BUILD)/e2e $(BUILD)/unit
+	rm -rf $(BUILD)/cgfence $(BUILD)/cgfence-static $(BUILD)/results $(BUILD)/e2e $(BUILD)/unit \
+		$(BUILD)/ko

@@ -24,6 +24,7 @@
 #include <uapi/cgfence.h>
 
 #include "backend.h"
+#include "compat.h"
 #include "hooks.h"
 
 /*
@@ -39,6 +40,10 @@
 /*
  * Deny stubs stand in for an int-returning security_*() whose arguments they ignore,
  * which the x86-64 calling convention allows. One stub per errno that hooks return.
+ * The ftrace trampoline enters a stub with a RET to the address we set, never with an
+ * indirect call or jump, so indirect branch tracking (CONFIG_X86_KERNEL_IBT, on in
+ * Debian's 6.12) has no ENDBR to ask for; taking their address keeps the compiler's
+ * ENDBR anyway, and objtool does not seal it.
  */
 static noinline notrace int cgf_deny_eacces(void)
 {
@@ -59,10 +64,15 @@ static noinline notrace long cgf_deny_long_eperm(void)
 	return -EPERM;
 }
 
+static noinline notrace long cgf_deny_long_eacces(void)
+{
+	return -EACCES;
+}
+
 /* Argument N of the traced call, as ftrace saved it (WITH_ARGS saves the argument registers). */
 static unsigned long cgf_arg(struct ftrace_regs *fregs, unsigned int n)
 {
-	return regs_get_kernel_argument(&fregs->regs, n);
+	return cgf_ftrace_arg(fregs, n);
 }
 
 #define CGF_ARG(type, n) ((type)cgf_arg(fregs, (n)))
@@ -212,6 +222,12 @@ static int cgf_decide_path_truncate(struct ftrace_regs *fregs)
 	return cgf_hook_path_truncate(path);
 }
 
+/* Since 6.2, ftruncate(2) and open(O_TRUNC): the file, with no private-inode filter. */
+static int cgf_decide_file_truncate(struct ftrace_regs *fregs)
+{
+	return cgf_hook_file_truncate(CGF_ARG(struct file *, 0));
+}
+
 static int cgf_decide_path_chmod(struct ftrace_regs *fregs)
 {
 	const struct path *path = CGF_ARG(const struct path *, 0);
@@ -279,7 +295,7 @@ static int cgf_decide_move_mount(struct ftrace_regs *fregs)
 
 static int cgf_decide_sb_kern_mount(struct ftrace_regs *fregs)
 {
-	return cgf_hook_sb_kern_mount(CGF_ARG(struct super_block *, 0));
+	return cgf_hook_sb_kern_mount(CGF_ARG(const struct super_block *, 0));
 }
 
 /*
@@ -420,6 +436,21 @@ static int cgf_decide_blkdev_get_by_dev(struct ftrace_regs *fregs)
 	return cgf_hook_bdev_open(CGF_ARG(dev_t, 0), mode & FMODE_READ, mode & FMODE_WRITE);
 }
 
+/*
+ * Not a security hook: generic_write_checks() and _count(), where the filesystems
+ * (ext4, xfs, btrfs, tmpfs, overlayfs' layers, fuse, ...) place a write, whichever
+ * call made it (pwritev2, io_uring, aio). An O_APPEND descriptor whose write lost
+ * IOCB_APPEND was given RWF_NOAPPEND (6.9): it writes where the caller says.
+ */
+static int cgf_decide_write_checks(struct ftrace_regs *fregs)
+{
+	const struct kiocb *iocb = CGF_ARG(const struct kiocb *, 0);
+
+	if (likely(!(iocb->ki_filp->f_flags & O_APPEND) || (iocb->ki_flags & IOCB_APPEND)))
+		return 0;
+	return cgf_hook_write_noappend(iocb->ki_filp);
+}
+
 static int cgf_decide_reboot(struct ftrace_regs *fregs)
 {
 	return cgf_hook_reboot();
@@ -455,13 +486,13 @@ static int cgf_decide_bpf(struct ftrace_regs *fregs)
 
 static int cgf_decide_perf_event_open(struct ftrace_regs *fregs)
 {
-	return cgf_hook_perf_event_open(CGF_ARG(struct perf_event_attr *, 0), CGF_ARG(int, 1));
+	return cgf_hook_perf_event_open(CGF_ARG(int, CGF_PERF_EVENT_OPEN_TYPE_ARG));
 }
 
 static int cgf_decide_quotactl(struct ftrace_regs *fregs)
 {
 	return cgf_hook_quotactl(CGF_ARG(int, 0), CGF_ARG(int, 1), CGF_ARG(int, 2),
-				 CGF_ARG(struct super_block *, 3));
+				 CGF_ARG(const struct super_block *, 3));
 }
 
 static int cgf_decide_path_notify(struct ftrace_regs *fregs)
@@ -498,11 +529,22 @@ struct cgf_ftrace_hook {
 	const char *symbol;
 	int (*decide)(struct ftrace_regs *fregs);
 	enum cgf_return_type returns;
+	/*
+	 * The kernel we are built for has no such function, or nothing in it that needs
+	 * judging (compat.h decides): the line is skipped, neither attached nor counted.
+	 */
+	bool not_here;
 	struct ftrace_ops ops;
 	bool attached;
 };
 
 #define CGF_HOOK(name) { .symbol = "security_" #name, .decide = cgf_decide_##name }
+/* A hook only some kernels have: @present is a CGF_KERNEL_HAS_* constant of compat.h. */
+#define CGF_HOOK_IF(present, name) {						\
+	.symbol = "security_" #name, .decide = cgf_decide_##name,		\
+	.not_here = !(present),							\
+}
+
 #define CGF_SYSCALL(abi, name) {						\
 	.symbol = "__" #abi "_sys_" #name, .decide = cgf_decide_##name,		\
 	.returns = CGF_RETURNS_LONG,						\
@@ -523,6 +565,7 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_link),
 	CGF_HOOK(path_rename),
 	CGF_HOOK(path_truncate),
+	CGF_HOOK_IF(CGF_KERNEL_HAS_FILE_TRUNCATE, file_truncate),
 	CGF_HOOK(path_chmod),
 	CGF_HOOK(path_chown),
 	CGF_HOOK(inode_setxattr),
@@ -562,6 +605,11 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	{ .symbol = "vfs_fallocate", .decide = cgf_decide_vfs_fallocate },
 	/* Not a security hook: utimes with the path it was reached by (no hook has one). */
 	{ .symbol = "vfs_utimes", .decide = cgf_decide_vfs_utimes },
+	/* Not security hooks either: where writes past an O_APPEND descriptor's end pass. */
+	{ .symbol = "generic_write_checks", .decide = cgf_decide_write_checks,
+	  .returns = CGF_RETURNS_LONG, .not_here = !CGF_KERNEL_HAS_RWF_NOAPPEND },
+	{ .symbol = "generic_write_checks_count", .decide = cgf_decide_write_checks,
+	  .not_here = !CGF_KERNEL_HAS_RWF_NOAPPEND },
 	CGF_SYSCALL(x64, fspick),
 	CGF_SYSCALL(ia32, fspick),
 	CGF_SYSCALL(x64, open_tree),
@@ -582,7 +630,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 static unsigned long cgf_deny_stub(const struct cgf_ftrace_hook *hook, int err)
 {
 	if (hook->returns == CGF_RETURNS_LONG)
-		return (unsigned long)cgf_deny_long_eperm;
+		return err == -EACCES ? (unsigned long)cgf_deny_long_eacces :
+					(unsigned long)cgf_deny_long_eperm;
 	if (err == -EACCES)
 		return (unsigned long)cgf_deny_eacces;
 	return (unsigned long)cgf_deny_eperm;
@@ -600,13 +649,13 @@ static void notrace cgf_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
-		ftrace_instruction_pointer_set(fregs, cgf_deny_stub(hook, -EPERM));
+		cgf_ftrace_set_ip(fregs, cgf_deny_stub(hook, -EPERM));
 		return;
 	}
 
 	err = hook->decide(fregs);
 	if (err)
-		ftrace_instruction_pointer_set(fregs, cgf_deny_stub(hook, err));
+		cgf_ftrace_set_ip(fregs, cgf_deny_stub(hook, err));
 	ftrace_test_recursion_unlock(bit);
 }
 
@@ -677,6 +726,8 @@ int cgf_backend_attach(void)
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(cgf_hooks); i++) {
+		if (cgf_hooks[i].not_here)
+			continue;
 		err = cgf_attach_one(&cgf_hooks[i]);
 		if (err) {
 			cgf_backend_detach();
@@ -703,9 +754,14 @@ unsigned int cgf_backend_hooks_attached(void)
 	return n;
 }
 
+/* The hooks this kernel needs: lines compat.h rules out are not counted. */
 unsigned int cgf_backend_hooks_total(void)
 {
-	return ARRAY_SIZE(cgf_hooks);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(cgf_hooks); i++)
+		n += !cgf_hooks[i].not_here;
+	return n;
 }
 
 u32 cgf_backend_kind(void)

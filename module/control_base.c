@@ -9,6 +9,7 @@
 
 #include <uapi/cgfence.h>
 
+#include "compat.h"
 #include "control_base.h"
 #include "store.h"
 
@@ -32,7 +33,7 @@ int cgf_nl_permitted(const struct sk_buff *skb, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-static int cgf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+static int cgf_nl_pre_doit(const CGF_GENL_DOIT_OPS *ops, struct sk_buff *skb,
 			   struct genl_info *info)
 {
 	return cgf_nl_permitted(skb, info->extack);

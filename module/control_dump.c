@@ -8,6 +8,7 @@
 
 #include <uapi/cgfence.h>
 
+#include "compat.h"
 #include "control_base.h"
 #include "engine.h"
 #include "events.h"
@@ -250,7 +251,7 @@ void cgf_nl_denial_notify(const struct cgf_event *ev)
 /* cb->args[0]: the next seq to send; a dump may start at CGFENCE_A_DENIAL_SEQ. */
 int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = cgf_genl_dump_attrs(cb);
 	struct cgf_event *ev;
 	u64 seq;
 	void *hdr;
@@ -260,8 +261,8 @@ int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err)
 		return err;
 	if (!cb->args[0])
-		cb->args[0] = info->attrs[CGFENCE_A_DENIAL_SEQ] ?
-			      nla_get_u64(info->attrs[CGFENCE_A_DENIAL_SEQ]) : 1;
+		cb->args[0] = attrs[CGFENCE_A_DENIAL_SEQ] ?
+			      nla_get_u64(attrs[CGFENCE_A_DENIAL_SEQ]) : 1;
 	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
 	if (!ev)
 		return -ENOMEM;

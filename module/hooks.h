@@ -12,7 +12,6 @@ union bpf_attr;
 struct cred;
 struct dentry;
 struct kernel_siginfo;
-struct perf_event_attr;
 struct timespec64;
 struct timezone;
 struct file;
@@ -30,6 +29,8 @@ struct vm_area_struct;
 /*
  * Hook functions: exact LSM hook signatures (include/linux/lsm_hook_defs.h), so the
  * same functions serve the ftrace backend now and security_add_hooks() when built in.
+ * Where a signature changed between the kernels we build for, the newer one (6.12's:
+ * const superblocks, perf_event_open without attr); the backend maps the older.
  */
 int cgf_hook_file_open(struct file *file);
 int cgf_hook_file_permission(struct file *file, int mask);
@@ -51,6 +52,7 @@ int cgf_hook_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 			 const struct path *new_dir, struct dentry *new_dentry,
 			 unsigned int flags);
 int cgf_hook_path_truncate(const struct path *path);
+int cgf_hook_file_truncate(struct file *file);
 int cgf_hook_path_chmod(const struct path *path, umode_t mode);
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
 int cgf_hook_inode_setxattr(struct user_namespace *mnt_userns, struct dentry *dentry,
@@ -65,8 +67,8 @@ int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char 
 int cgf_hook_sb_umount(struct vfsmount *mnt, int flags);
 int cgf_hook_sb_pivotroot(const struct path *old_path, const struct path *new_path);
 int cgf_hook_move_mount(const struct path *from_path, const struct path *to_path);
-int cgf_hook_sb_kern_mount(struct super_block *sb);
-int cgf_hook_sb_kern_mount_rw(struct super_block *sb);
+int cgf_hook_sb_kern_mount(const struct super_block *sb);
+int cgf_hook_sb_kern_mount_rw(const struct super_block *sb);
 int cgf_hook_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int cgf_hook_file_receive(struct file *file);
 int cgf_hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg);
@@ -74,8 +76,8 @@ int cgf_hook_kernel_read_file(struct file *file, enum kernel_read_file_id id, bo
 int cgf_hook_kernel_load_data(enum kernel_load_data_id id, bool contents);
 int cgf_hook_locked_down(enum lockdown_reason what);
 int cgf_hook_bpf(int cmd, union bpf_attr *attr, unsigned int size);
-int cgf_hook_perf_event_open(struct perf_event_attr *attr, int type);
-int cgf_hook_quotactl(int cmds, int type, int id, struct super_block *sb);
+int cgf_hook_perf_event_open(int type);
+int cgf_hook_quotactl(int cmds, int type, int id, const struct super_block *sb);
 int cgf_hook_path_notify(const struct path *path, u64 mask, unsigned int obj_type);
 int cgf_hook_ptrace_access_check(struct task_struct *child, unsigned int mode);
 int cgf_hook_syslog(int type);
@@ -90,6 +92,8 @@ int cgf_hook_reboot(void);
 int cgf_hook_fallocate(struct file *file, int mode);
 /* Not a security hook: vfs_utimes(), where every utimes(2) and utimensat(2) passes. */
 int cgf_hook_utimes(const struct path *path);
+/* Not a security hook: a write an RWF_NOAPPEND placed past an O_APPEND descriptor's end. */
+int cgf_hook_write_noappend(struct file *file);
 int cgf_hook_genl_bind(struct net *net, int group);
 /* Not a security hook: blkdev_get_by_dev(), where the kernel opens every block device. */
 int cgf_hook_bdev_open(dev_t dev, bool read, bool write);

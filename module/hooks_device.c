@@ -140,7 +140,7 @@ static bool cgf_devices_unseen(const struct super_block *sb)
 	return !sb->s_bdev && (sb->s_type->fs_flags & FS_REQUIRES_DEV);
 }
 
-int cgf_hook_sb_kern_mount(struct super_block *sb)
+int cgf_hook_sb_kern_mount(const struct super_block *sb)
 {
 	u32 access = CGFENCE_DEV_READ;
 
@@ -154,7 +154,7 @@ int cgf_hook_sb_kern_mount(struct super_block *sb)
 }
 
 /* A remount to read-write writes to the device: both accesses again. */
-int cgf_hook_sb_kern_mount_rw(struct super_block *sb)
+int cgf_hook_sb_kern_mount_rw(const struct super_block *sb)
 {
 	if (cgf_devices_unseen(sb))
 		return cgf_refuse_confined(CGF_OP_DEVICE_MOUNT);

@@ -193,7 +193,7 @@ int cgf_hook_file_open(struct file *file)
 	 */
 	if ((file->f_flags & __O_TMPFILE) == __O_TMPFILE)
 		requested |= CGFENCE_FILE_CREATE;
-	/* O_TRUNC reaches security_path_truncate() on its own. */
+	/* O_TRUNC reaches security_path_truncate() (file_truncate since 6.2) on its own. */
 	return cgf_judge_path(CGF_OP_OPEN, &file->f_path, requested);
 }
 
@@ -251,6 +251,12 @@ int cgf_hook_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
 
 /* fallocate(2), any mode: hole punching and range collapse rewrite what is there. */
 int cgf_hook_fallocate(struct file *file, int mode)
+{
+	return cgf_judge_append_escape(file);
+}
+
+/* One write with RWF_NOAPPEND: as if O_APPEND were cleared for it. */
+int cgf_hook_write_noappend(struct file *file)
 {
 	return cgf_judge_append_escape(file);
 }
@@ -339,6 +345,15 @@ int cgf_hook_path_symlink(const struct path *dir, struct dentry *dentry, const c
 int cgf_hook_path_truncate(const struct path *path)
 {
 	return cgf_judge_path(CGF_OP_TRUNCATE, path, CGFENCE_FILE_TRUNCATE);
+}
+
+/*
+ * Since 6.2 ftruncate(2) and open(O_TRUNC) come here, not to path_truncate: the same
+ * permission on the file's path, whatever the descriptor was opened for.
+ */
+int cgf_hook_file_truncate(struct file *file)
+{
+	return cgf_hook_path_truncate(&file->f_path);
 }
 
 int cgf_hook_path_chmod(const struct path *path, umode_t mode)

@@ -67,7 +67,7 @@ int cgf_hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return cgf_judge_kernel_fmt(CGF_OP_BPF, CGFENCE_KERNEL_BPF, "cmd %ld", cmd, 0);
 }
 
-int cgf_hook_perf_event_open(struct perf_event_attr *attr, int type)
+int cgf_hook_perf_event_open(int type)
 {
 	return cgf_judge_kernel(CGF_OP_PERF_EVENT_OPEN, CGFENCE_KERNEL_PERF, NULL);
 }
@@ -85,7 +85,7 @@ int cgf_hook_locked_down(enum lockdown_reason what)
 				    0);
 }
 
-int cgf_hook_quotactl(int cmds, int type, int id, struct super_block *sb)
+int cgf_hook_quotactl(int cmds, int type, int id, const struct super_block *sb)
 {
 	return cgf_judge_kernel_fmt(CGF_OP_QUOTACTL, CGFENCE_KERNEL_QUOTA, "cmd 0x%lx", cmds, 0);
 }

@@ -4,7 +4,8 @@
 #
 # Usage: tests/deps.sh [--check]
 #   --check   install nothing; say what is missing and exit 1 if anything is.
-# Writes build/kernel.env (KVER, KDIR, VMLINUZ) for the Makefile and the test scripts.
+# Writes build/kernels/NAME.env for each kernel the tests boot (Debian's 6.1 and 6.12) and
+# build/kernel.env (KVER, KDIR, VMLINUZ, MODDIR: the first of them) for the Makefile and scripts.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
 	libnl-3-dev libnl-genl-3-dev
-	linux-headers-amd64 linux-source-6.1
+	linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	e2fsprogs
 )
@@ -44,38 +45,64 @@ if [ ${#missing[@]} -gt 0 ]; then
 		die "apt-get install ${missing[*]} failed"
 fi
 
-# linux-headers-amd64 depends on exactly one versioned headers package: that is the ABI we build for.
-kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 | grep -o 'linux-headers-[^ ,]*-amd64' | head -n1)
-kver=${kver#linux-headers-}
-[ -n "$kver" ] || die "cannot tell the kernel version from linux-headers-amd64"
-kdir="/usr/src/linux-headers-$kver"
-[ -f "$kdir/Makefile" ] || die "kernel headers $kdir are missing; run: apt-get install linux-headers-$kver"
+# The kernels the module is built for and booted with: NAME and the meta package of its
+# headers, which depends on exactly one versioned headers package: that is the ABI we build for.
+# Debian 12's own 6.1 first (the default for make, make demo and make bench), then the 6.12
+# that Debian 12's security archive carries (Debian 13's kernel).
+kernels=(
+	"6.1 linux-headers-amd64"
+	"6.12 linux-headers-6.12-amd64"
+)
 
-# The image is unpacked, never installed: the VM boots it, the host keeps its own kernel.
-imgdir="$build/kernel/$kver"
-vmlinuz="$imgdir/boot/vmlinuz-$kver"
-if [ ! -f "$vmlinuz" ]; then
-	[ $check_only = 1 ] && die "kernel image $kver not unpacked (run: make deps)"
-	mkdir -p "$build/kernel/debs"
-	(cd "$build/kernel/debs" && apt-get download "linux-image-$kver" >/dev/null 2>&1) ||
-		die "apt-get download linux-image-$kver failed; the archive may have moved on: run apt-get update and upgrade linux-headers-amd64"
-	deb=$(ls "$build/kernel/debs/linux-image-${kver}_"*.deb | head -n1)
-	rm -rf "$imgdir.tmp"
-	dpkg-deb -x "$deb" "$imgdir.tmp"
-	rm -rf "$imgdir"
-	mv "$imgdir.tmp" "$imgdir"
-fi
+# setup_kernel NAME META: unpacks the image matching META's headers; writes build/kernels/NAME.env.
+setup_kernel() {
+	local name=$1 meta=$2 kver kdir imgdir vmlinuz deb hdr_ver img_ver
 
-# A module built against one kernel's headers must boot with that same kernel.
-hdr_ver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver")
-img_ver=$(dpkg-deb -f "$(ls "$build/kernel/debs/linux-image-${kver}_"*.deb | head -n1)" Version)
-[ "$hdr_ver" = "$img_ver" ] ||
-	die "kernel headers $kver are version $hdr_ver but the image is $img_ver; run 'apt-get update && apt-get install linux-headers-amd64' then 'rm -rf build/kernel && make deps'"
+	kver=$(dpkg-query -W -f='${Depends}' "$meta" | grep -o 'linux-headers-[^ ,]*-amd64' | head -n1)
+	kver=${kver#linux-headers-}
+	[ -n "$kver" ] || die "cannot tell the kernel version from $meta"
+	kdir="/usr/src/linux-headers-$kver"
+	[ -f "$kdir/Makefile" ] || die "kernel headers $kdir are missing; run: apt-get install linux-headers-$kver"
 
+	# The image is unpacked, never installed: the VM boots it, the host keeps its own kernel.
+	imgdir="$build/kernel/$kver"
+	vmlinuz="$imgdir/boot/vmlinuz-$kver"
+	if [ ! -f "$vmlinuz" ]; then
+		[ $check_only = 1 ] && die "kernel image $kver not unpacked (run: make deps)"
+		mkdir -p "$build/kernel/debs"
+		(cd "$build/kernel/debs" && apt-get download "linux-image-$kver" >/dev/null 2>&1) ||
+			die "apt-get download linux-image-$kver failed; the archive may have moved on: run apt-get update and upgrade $meta"
+		deb=$(ls "$build/kernel/debs/linux-image-${kver}_"*.deb | head -n1)
+		rm -rf "$imgdir.tmp"
+		dpkg-deb -x "$deb" "$imgdir.tmp"
+		rm -rf "$imgdir"
+		mv "$imgdir.tmp" "$imgdir"
+	fi
+
+	# A module built against one kernel's headers must boot with that same kernel.
+	hdr_ver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver")
+	img_ver=$(dpkg-deb -f "$(ls "$build/kernel/debs/linux-image-${kver}_"*.deb | head -n1)" Version)
+	[ "$hdr_ver" = "$img_ver" ] ||
+		die "kernel headers $kver are version $hdr_ver but the image is $img_ver; run 'apt-get update && apt-get install $meta' then 'rm -rf build/kernel && make deps'"
+
+	mkdir -p "$build/kernels"
+	# KO: the module the tests boot with this kernel, built by make test-modules.
+	cat > "$build/kernels/$name.env" <<-ENV
+	KNAME=$name
+	KVER=$kver
+	KDIR=$kdir
+	VMLINUZ=$vmlinuz
+	MODDIR=$imgdir/lib/modules/$kver
+	KO=$build/ko/$kver/cgfence.ko
+	ENV
+}
+
+rm -rf "$build/kernels"
+for k in "${kernels[@]}"; do
+	# shellcheck disable=SC2086
+	setup_kernel $k
+done
+
+# build/kernel.env: the default kernel (the first), for make, make demo and make bench.
 mkdir -p "$build"
-cat > "$build/kernel.env" <<ENV
-KVER=$kver
-KDIR=$kdir
-VMLINUZ=$vmlinuz
-MODDIR=$imgdir/lib/modules/$kver
-ENV
+grep -v '^KO=' "$build/kernels/${kernels[0]%% *}.env" > "$build/kernel.env"

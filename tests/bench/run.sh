@@ -10,6 +10,8 @@
 #   BENCH_SAMPLE_MS=MS  target length of one timed sample (default 40)
 #   BENCH_PHASES=LIST   comma-separated subset of main,rules,containers,depth,reload
 #   BENCH_NO_VM=1       only the engine microbenchmark
+#   KERNEL=NAME         the kernel to boot, a name of tests/deps.sh's (6.1, 6.12); default: the
+#                       default kernel (build/kernel.env) with make's ./cgfence.ko
 #   BENCH_TIMEOUT=S     host timeout for each VM (default 1800)
 #   BENCH_UPDATE_DOC=1  after a clean run, put the report into docs/benchmarks.md
 #   BENCH_REPORT_ONLY=1 no run: print the tables again from what build/bench/ holds
@@ -96,7 +98,7 @@ update_doc() {
 }
 
 if [ -n "${BENCH_REPORT_ONLY:-}" ]; then
-	e2e_load_env > /dev/null 2>&1
+	e2e_load_env "${KERNEL:-}" > /dev/null 2>&1
 	report
 	[ -n "${BENCH_UPDATE_DOC:-}" ] && update_doc
 	exit 0
@@ -142,8 +144,8 @@ if [ -n "${BENCH_NO_VM:-}" ]; then
 fi
 
 # --- 3. The VM image: busybox, the module, the static tool, opbench, the file tree. ---
-e2e_load_env || die "$e2e_error"
-[ -f "$top/cgfence.ko" ] || die "cgfence.ko is missing (run: make)"
+e2e_load_env "${KERNEL:-}" || die "$e2e_error"
+[ -f "$e2e_ko" ] || die "$e2e_ko is missing (run: make; with KERNEL=, make test-modules)"
 [ -x "$top/build/cgfence-static" ] || die "build/cgfence-static is missing (run: make)"
 if [ ! -x /bin/busybox ] || readelf -l /bin/busybox 2>/dev/null | grep -q INTERP; then
 	die "/bin/busybox is not the static build (run: make deps)"
@@ -155,7 +157,7 @@ cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$here/guest/init" "$root/init"
 install -m 0755 "$guest_script" "$root/bench/bench.sh"
-install -m 0644 "$top/cgfence.ko" "$root/bench/cgfence.ko"
+install -m 0644 "$e2e_ko" "$root/bench/cgfence.ko"
 install -m 0755 "$top/build/cgfence-static" "$root/bin/cgfence"
 cp -r "$work/profiles" "$root/bench/profiles"
 gcc -static -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I "$top/module" \

@@ -6,8 +6,9 @@
 
 e2e_src="$top/tests/e2e"
 e2e_work="$top/build/e2e"
-# E2E_KO: boot another build of the module (for example a deliberately broken one).
-e2e_ko=${E2E_KO:-$top/cgfence.ko}
+# E2E_KO: boot another build of the module (for example a deliberately broken one); else the
+# module built for the kernel e2e_load_env read (its KO), or make's own build for the default.
+e2e_ko=
 e2e_tool="$top/build/cgfence-static"
 
 # Kernel log lines that mean the kernel or the module went wrong, whatever the tests printed.
@@ -18,20 +19,40 @@ e2e_bad_log_re=$kernel_trouble_re
 # Why the last e2e_* call failed, for the TAP line or the message the caller prints.
 e2e_error=
 
-# e2e_load_env: reads build/kernel.env (KVER, KDIR, VMLINUZ, MODDIR).
+# e2e_load_env [NAME]: reads build/kernels/NAME.env (KNAME, KVER, KDIR, VMLINUZ, MODDIR, KO),
+# or without NAME build/kernel.env, the default kernel, whose module is make's ./cgfence.ko.
 e2e_load_env() {
 	local env="$top/build/kernel.env"
 
+	[ -n "${1:-}" ] && env="$top/build/kernels/$1.env"
 	if [ ! -f "$env" ]; then
 		e2e_error="$env is missing (run: make deps)"
 		return 1
 	fi
+	KO=$top/cgfence.ko
 	# shellcheck disable=SC1090
 	. "$env"
+	e2e_ko=${E2E_KO:-$KO}
 	if [ ! -f "${VMLINUZ:-}" ]; then
 		e2e_error="kernel image ${VMLINUZ:-?} is missing (run: make deps)"
 		return 1
 	fi
+}
+
+# e2e_kernels: the names of the kernels the tests boot (tests/deps.sh), oldest first;
+# E2E_KERNELS=6.12 (a developer's shortcut, a narrowed run) picks some of them.
+e2e_kernels() {
+	local f
+
+	if [ -n "${E2E_KERNELS:-}" ]; then
+		echo "${E2E_KERNELS//,/ }"
+		return
+	fi
+	for f in "$top"/build/kernels/*.env; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		echo "${f%.env}"
+	done | sort -V
 }
 
 # e2e_cc OUT SRC...: one static test program; the VM has no shared libraries.
@@ -106,12 +127,20 @@ e2e_build() {
 	# without them cannot run those tests: that is a failed build, never a skip.
 	# ext4 and what it needs (t_bdev: a filesystem with a second device, its journal).
 	mkdir -p "$root/e2e/modules"
+	# Debian's 6.12 ships them xz-compressed: the guest gets them plain, for finit_module().
 	for t in drivers/block/loop.ko fs/minix/minix.ko fs/overlayfs/overlay.ko lib/crc16.ko \
 		crypto/crc32c_generic.ko fs/mbcache.ko fs/jbd2/jbd2.ko fs/ext4/ext4.ko; do
-		if ! install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/" 2>> "$log"; then
+		name=${t##*/}
+		if [ -f "$MODDIR/kernel/$t" ]; then
+			install -m 0644 "$MODDIR/kernel/$t" "$root/e2e/modules/" 2>> "$log"
+		elif [ -f "$MODDIR/kernel/$t.xz" ]; then
+			xz -dc "$MODDIR/kernel/$t.xz" > "$root/e2e/modules/$name" 2>> "$log"
+		else
+			false
+		fi || {
 			e2e_error="$MODDIR/kernel/$t is missing: the e2e tests need it"
 			return 1
-		fi
+		}
 	done
 
 	if ! e2e_ext4_images "$root/e2e/images" >> "$log" 2>&1; then

@@ -8,8 +8,12 @@
 # plan together with the host's own checks on each run: the guest finished, QEMU exited 0, the
 # kernel log is clean, every test in the image ran. Tests that leave the kernel changed until
 # reboot (e2e_own_boot_tests) each get a boot of their own.
-# E2E_ONLY=t_x,t_y (a developer's shortcut) and E2E_KO (another module) narrow the run: the
-# results say so, the file build/results/narrowed makes the summary fail.
+# Every kernel tests/deps.sh set up (Debian's 6.1 and 6.12) gets the same runs, each with the
+# module built for it (make test-modules); its results are named "KERNEL/t_x: ..." and
+# "e2e KERNEL: ...", all in the one plan.
+# E2E_ONLY=t_x,t_y (a developer's shortcut), E2E_KERNELS=6.12 (only those kernels) and E2E_KO
+# (another module) narrow the run: the results say so, build/results/narrowed makes the
+# summary fail.
 set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -75,7 +79,7 @@ flatten_guest() {
 			echo "$name" >&4
 			status=
 			[ -f "$dir/$name.exit" ] && status=$(cat "$dir/$name.exit")
-			python3 "$tap_py" flatten --name "$name" ${status:+--exit-status "$status"} \
+			python3 "$tap_py" flatten --name "$kname/$name" ${status:+--exit-status "$status"} \
 				"$dir/$name.tap"
 			;;
 		*)
@@ -85,13 +89,14 @@ flatten_guest() {
 	done < "$dir/outer"
 }
 
-# boot_and_collect LABEL [ONLY]: one VM run (of only the tests ONLY, comma-separated, if
-# given); its results and the host's own checks go, unnumbered, into $body.
+# boot_and_collect LABEL [ONLY]: one VM run of kernel $kname (of only the tests ONLY,
+# comma-separated, if given); its results and the host's own checks go, unnumbered, into $body.
 boot_and_collect() {
 	local label=$1 only=${2:-} start boot_ms qemu_rc raw log init_at last bad suffix= t
 	local announced
 
 	[ "$label" = main ] || suffix=" (boot for $label)"
+	label="$kname-$label"
 	start=$(date +%s%N)
 	e2e_boot run "$boot_timeout" ${only:+E2E_ONLY=$only}
 	qemu_rc=$?
@@ -109,13 +114,13 @@ boot_and_collect() {
 	{
 		init_at=$(tr -d '\r' < "$log" |
 			sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)
-		echo "# VM run$suffix: ${boot_ms} ms in all, /init started at ${init_at:-?} s guest time," \
+		echo "# VM run of $kname (${KVER:-?})$suffix: ${boot_ms} ms in all, /init started at ${init_at:-?} s guest time," \
 			"QEMU exit status $qemu_rc"
 
 		if grep -q '^# e2e-guest-done' "$raw"; then
-			echo "ok - e2e: guest finished$suffix"
+			echo "ok - e2e $kname: guest finished$suffix"
 		else
-			echo "not ok - e2e: guest finished$suffix"
+			echo "not ok - e2e $kname: guest finished$suffix"
 			last=$(grep '^# running ' "$raw" | tail -n 1)
 			[ -n "$last" ] && echo "# the guest stopped while ${last#\# }"
 			echo "# last lines of the console ($log):"
@@ -124,9 +129,9 @@ boot_and_collect() {
 
 		# Even after the guest's last line: a hang at poweroff, a crash, a QEMU error.
 		if [ "$qemu_rc" -eq 0 ]; then
-			echo "ok - e2e: QEMU exited with status 0$suffix"
+			echo "ok - e2e $kname: QEMU exited with status 0$suffix"
 		else
-			echo "not ok - e2e: QEMU exited with status 0$suffix (status $qemu_rc)"
+			echo "not ok - e2e $kname: QEMU exited with status 0$suffix (status $qemu_rc)"
 			[ "$qemu_rc" -eq 124 ] && echo "# the VM did not finish within ${boot_timeout}s"
 			if [ -s "$e2e_work/qemu.out" ]; then
 				echo "# QEMU said:"
@@ -140,42 +145,42 @@ boot_and_collect() {
 			grep -qx "$t" "$e2e_work/ran-$label" || last="$last $t"
 		done
 		if grep -q '^# e2e-guest-tests' "$raw" && [ -z "$last" ]; then
-			echo "ok - e2e: every test the guest announced reported$suffix"
+			echo "ok - e2e $kname: every test the guest announced reported$suffix"
 		else
-			echo "not ok - e2e: every test the guest announced reported$suffix"
+			echo "not ok - e2e $kname: every test the guest announced reported$suffix"
 			echo "# announced:${announced:- (no list)}; missing:${last:- none}"
 		fi
 
 		bad=$(e2e_bad_log_lines "$log" | sort -u)
 		if [ ! -s "$log" ]; then
-			echo "not ok - e2e: guest log clean$suffix"
+			echo "not ok - e2e $kname: guest log clean$suffix"
 			echo "# the console log is empty"
 		elif [ -z "$bad" ]; then
-			echo "ok - e2e: guest log clean$suffix"
+			echo "ok - e2e $kname: guest log clean$suffix"
 		else
-			echo "not ok - e2e: guest log clean$suffix"
+			echo "not ok - e2e $kname: guest log clean$suffix"
 			echo "# kernel log lines that mean trouble ($log):"
 			printf '%s\n' "$bad" | sed 's/^/#   /'
 		fi
 	} >> "$body"
 }
 
-e2e_main() {
-	local t missing narrowed
+# e2e_kernel NAME: every run on one kernel, and the check that each test ran once on it.
+e2e_kernel() {
+	local t missing
 
-	mkdir -p "$results" "$e2e_work"
-	rm -f "$results/narrowed"
-	e2e_load_env || fail_early "$e2e_error"
-	e2e_build || fail_early "$e2e_error"
-	body="$e2e_work/tap.body"
-	: > "$body"
-	ran="$e2e_work/tests.ran"
+	kname=$1
+	ran="$e2e_work/tests-$kname.ran"
 	: > "$ran"
-
-	narrowed=
+	if ! e2e_load_env "$kname" || ! e2e_build; then
+		{
+			echo "not ok - e2e $kname: build the VM image"
+			printf '%s\n' "$e2e_error" | sed 's/^/# /'
+		} >> "$body"
+		return
+	fi
 	if [ -n "${E2E_ONLY:-}" ]; then
 		# A developer's shortcut: E2E_ONLY=t_x,t_y runs just those tests, in one boot.
-		narrowed="E2E_ONLY=$E2E_ONLY"
 		boot_and_collect main "$E2E_ONLY"
 	else
 		boot_and_collect main
@@ -183,7 +188,6 @@ e2e_main() {
 			boot_and_collect "$t" "$t"
 		done
 	fi
-	[ -n "${E2E_KO:-}" ] && narrowed="$narrowed${narrowed:+ }E2E_KO=$E2E_KO"
 
 	# The suite's own plan: every test built into the image ran exactly once.
 	{
@@ -195,14 +199,34 @@ e2e_main() {
 			[ "$(grep -cx "$t" "$ran")" -eq 1 ] || missing="$missing $t($(grep -cx "$t" "$ran"))"
 		done
 		if [ -n "$narrowed" ]; then
-			echo "not ok - e2e: every test ran once, on the module built here (narrowed: $narrowed)"
+			echo "not ok - e2e $kname: every test ran once, on the module built here (narrowed: $narrowed)"
 		elif [ -z "$missing" ]; then
-			echo "ok - e2e: every test ran once, on the module built here"
+			echo "ok - e2e $kname: every test ran once, on the module built here"
 		else
-			echo "not ok - e2e: every test ran once, on the module built here"
+			echo "not ok - e2e $kname: every test ran once, on the module built here"
 			echo "# tests that did not run exactly once (times run):$missing"
 		fi
 	} >> "$body"
+}
+
+e2e_main() {
+	local k kernels
+
+	mkdir -p "$results" "$e2e_work"
+	rm -f "$results/narrowed"
+	body="$e2e_work/tap.body"
+	: > "$body"
+
+	narrowed=
+	[ -n "${E2E_ONLY:-}" ] && narrowed="E2E_ONLY=$E2E_ONLY"
+	[ -n "${E2E_KERNELS:-}" ] && narrowed="$narrowed${narrowed:+ }E2E_KERNELS=$E2E_KERNELS"
+	[ -n "${E2E_KO:-}" ] && narrowed="$narrowed${narrowed:+ }E2E_KO=$E2E_KO"
+
+	kernels=$(e2e_kernels)
+	[ -n "$kernels" ] || fail_early "no kernel to boot: build/kernels/ is empty (run: make deps)"
+	for k in $kernels; do
+		e2e_kernel "$k"
+	done
 
 	python3 "$tap_py" number "$body" > "$tap_out"
 	cat "$tap_out"
