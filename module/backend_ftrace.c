@@ -383,7 +383,7 @@ static int cgf_decide_inode_setxattr(struct ftrace_regs *fregs)
 
 	if (cgf_private_dentry(dentry))
 		return 0;
-	return cgf_hook_inode_setxattr(CGF_ARG(struct user_namespace *, 0), dentry,
+	return cgf_hook_inode_setxattr(CGF_ARG(struct cgf_mnt_idmap *, 0), dentry,
 				       CGF_ARG(const char *, 2), CGF_ARG(const void *, 3),
 				       CGF_ARG(size_t, 4), CGF_ARG(int, 5));
 }
@@ -394,8 +394,28 @@ static int cgf_decide_inode_removexattr(struct ftrace_regs *fregs)
 
 	if (cgf_private_dentry(dentry))
 		return 0;
-	return cgf_hook_inode_removexattr(CGF_ARG(struct user_namespace *, 0), dentry,
+	return cgf_hook_inode_removexattr(CGF_ARG(struct cgf_mnt_idmap *, 0), dentry,
 					  CGF_ARG(const char *, 2));
+}
+
+static int cgf_decide_inode_set_acl(struct ftrace_regs *fregs)
+{
+	struct dentry *dentry = CGF_ARG(struct dentry *, 1);
+
+	if (cgf_private_dentry(dentry))
+		return 0;
+	return cgf_hook_inode_set_acl(CGF_ARG(struct cgf_mnt_idmap *, 0), dentry,
+				      CGF_ARG(const char *, 2), CGF_ARG(struct posix_acl *, 3));
+}
+
+static int cgf_decide_inode_remove_acl(struct ftrace_regs *fregs)
+{
+	struct dentry *dentry = CGF_ARG(struct dentry *, 1);
+
+	if (cgf_private_dentry(dentry))
+		return 0;
+	return cgf_hook_inode_remove_acl(CGF_ARG(struct cgf_mnt_idmap *, 0), dentry,
+					 CGF_ARG(const char *, 2));
 }
 
 static int cgf_decide_unix_stream_connect(struct ftrace_regs *fregs)
@@ -433,6 +453,17 @@ static int cgf_decide_blkdev_get_by_dev(struct ftrace_regs *fregs)
 
 	if (mode & FMODE_NOWAIT)
 		return 0;
+	return cgf_hook_bdev_open(CGF_ARG(dev_t, 0), mode & FMODE_READ, mode & FMODE_WRITE);
+}
+
+/*
+ * bdev_file_open_by_dev(dev, mode, holder, hops) since 6.9: the same open; node opens
+ * no longer pass here. BLK_OPEN_READ and _WRITE are FMODE_READ's and _WRITE's bits.
+ */
+static int cgf_decide_bdev_file_open_by_dev(struct ftrace_regs *fregs)
+{
+	unsigned int mode = CGF_ARG(unsigned int, 1);
+
 	return cgf_hook_bdev_open(CGF_ARG(dev_t, 0), mode & FMODE_READ, mode & FMODE_WRITE);
 }
 
@@ -570,6 +601,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(path_chown),
 	CGF_HOOK(inode_setxattr),
 	CGF_HOOK(inode_removexattr),
+	CGF_HOOK_IF(CGF_KERNEL_HAS_INODE_ACL_HOOKS, inode_set_acl),
+	CGF_HOOK_IF(CGF_KERNEL_HAS_INODE_ACL_HOOKS, inode_remove_acl),
 	CGF_HOOK(unix_stream_connect),
 	CGF_HOOK(unix_may_send),
 	CGF_HOOK(task_alloc),
@@ -600,7 +633,9 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	CGF_HOOK(file_fcntl),
 	/* Not a security hook: every block device the kernel opens; returns a pointer. */
 	{ .symbol = "blkdev_get_by_dev", .decide = cgf_decide_blkdev_get_by_dev,
-	  .returns = CGF_RETURNS_LONG },
+	  .returns = CGF_RETURNS_LONG, .not_here = CGF_KERNEL_HAS_BDEV_FILE_OPEN },
+	{ .symbol = "bdev_file_open_by_dev", .decide = cgf_decide_bdev_file_open_by_dev,
+	  .returns = CGF_RETURNS_LONG, .not_here = !CGF_KERNEL_HAS_BDEV_FILE_OPEN },
 	/* Not a security hook: every fallocate(2) passes here, with its file. */
 	{ .symbol = "vfs_fallocate", .decide = cgf_decide_vfs_fallocate },
 	/* Not a security hook: utimes with the path it was reached by (no hook has one). */

@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/ptrace.h>
+#include <linux/rbtree.h>
 #include <linux/security.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -86,6 +87,39 @@
 #define cgf_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
 #else
 #define cgf_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
+ * The mount's id mapping that inode hooks are handed: a user namespace until 6.3, a
+ * struct mnt_idmap since. cgfence never reads it; the hook prototypes name the type.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define cgf_mnt_idmap	mnt_idmap
+#else
+#define cgf_mnt_idmap	user_namespace
+#endif
+
+/*
+ * POSIX ACLs: through security_inode_setxattr() until 6.2, through their own hooks
+ * (security_inode_set_acl(), _remove_acl()) since.
+ */
+#define CGF_KERNEL_HAS_INODE_ACL_HOOKS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+
+/*
+ * The kernel's one open of a block device by number: blkdev_get_by_dev() until 6.8,
+ * bdev_file_open_by_dev() (which returns a file) since 6.9. 6.12's node opens
+ * (blkdev_open()) no longer go through it.
+ */
+#define CGF_KERNEL_HAS_BDEV_FILE_OPEN	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
+
+/*
+ * struct mount (fs/mount.h, private) as module/mount_view.c mirrors it: 6.8 added a
+ * tree node to the union after the embedded vfsmount, which moves every later field.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define CGF_MOUNT_UNION_TREE_NODE	struct rb_node mnt_node;
+#else
+#define CGF_MOUNT_UNION_TREE_NODE
 #endif
 
 #endif /* _CGFENCE_COMPAT_H */

@@ -8,6 +8,8 @@
 #include <linux/security.h>
 #include <linux/uidgid.h>
 
+#include "compat.h"
+
 union bpf_attr;
 struct cred;
 struct dentry;
@@ -22,7 +24,8 @@ struct socket;
 struct path;
 struct super_block;
 struct task_struct;
-struct user_namespace;
+struct cgf_mnt_idmap;
+struct posix_acl;
 struct vfsmount;
 struct vm_area_struct;
 
@@ -55,10 +58,15 @@ int cgf_hook_path_truncate(const struct path *path);
 int cgf_hook_file_truncate(struct file *file);
 int cgf_hook_path_chmod(const struct path *path, umode_t mode);
 int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid);
-int cgf_hook_inode_setxattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int cgf_hook_inode_setxattr(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
 			    const char *name, const void *value, size_t size, int flags);
-int cgf_hook_inode_removexattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int cgf_hook_inode_removexattr(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
 			       const char *name);
+/* Since 6.2 (CGF_KERNEL_HAS_INODE_ACL_HOOKS): ACLs no longer pass inode_setxattr. */
+int cgf_hook_inode_set_acl(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
+			   const char *acl_name, struct posix_acl *kacl);
+int cgf_hook_inode_remove_acl(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
+			      const char *acl_name);
 int cgf_hook_unix_stream_connect(struct sock *sock, struct sock *other, struct sock *newsk);
 int cgf_hook_unix_may_send(struct socket *sock, struct socket *other);
 int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);

@@ -371,14 +371,27 @@ int cgf_hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
  * too), file capabilities (security.capability), trusted.* and user.* all need s, as
  * chmod does. 6.1 gives these hooks no mount: see cgf_judge_dentry_view().
  */
-int cgf_hook_inode_setxattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int cgf_hook_inode_setxattr(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
 			    const char *name, const void *value, size_t size, int flags)
 {
 	return cgf_judge_dentry_view(CGF_OP_SETXATTR, dentry, CGFENCE_FILE_SETATTR);
 }
 
-int cgf_hook_inode_removexattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+int cgf_hook_inode_removexattr(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
 			       const char *name)
+{
+	return cgf_judge_dentry_view(CGF_OP_REMOVEXATTR, dentry, CGFENCE_FILE_SETATTR);
+}
+
+/* An ACL is the xattr it is stored as: recorded as setxattr and removexattr. */
+int cgf_hook_inode_set_acl(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
+			   const char *acl_name, struct posix_acl *kacl)
+{
+	return cgf_judge_dentry_view(CGF_OP_SETXATTR, dentry, CGFENCE_FILE_SETATTR);
+}
+
+int cgf_hook_inode_remove_acl(struct cgf_mnt_idmap *idmap, struct dentry *dentry,
+			      const char *acl_name)
 {
 	return cgf_judge_dentry_view(CGF_OP_REMOVEXATTR, dentry, CGFENCE_FILE_SETATTR);
 }

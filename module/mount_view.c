@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/seqlock.h>
 
+#include "compat.h"
 #include "mount_view.h"
 #include "symbols.h"
 
@@ -20,8 +21,8 @@
  * of a unix socket), yet the container names files by path. The kernel keeps every
  * mount of a superblock on sb->s_mounts (under mount_lock), and struct mount, which
  * holds that link and the mount's namespace, is private to fs/: this is the head of
- * its layout in Debian's 6.1 (fs/mount.h, CONFIG_SMP, no randomized layout), up to the
- * fields we read. cgf_mount_view_init() checks it against the running kernel and the
+ * its layout in Debian's 6.1 and 6.12 (fs/mount.h, CONFIG_SMP, no randomized layout),
+ * up to the fields we read: the one difference is the tree node 6.8 added to a union. cgf_mount_view_init() checks it against the running kernel and the
  * module refuses to load when it does not match.
  */
 struct cgf_mount {
@@ -30,6 +31,7 @@ struct cgf_mount {
 	struct dentry *mnt_mountpoint;
 	struct vfsmount mnt;
 	union {
+		CGF_MOUNT_UNION_TREE_NODE
 		struct rcu_head mnt_rcu;
 		struct llist_node mnt_llist;
 	};
