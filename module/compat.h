@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/ptrace.h>
+#include <linux/llist.h>
 #include <linux/rbtree.h>
 #include <linux/security.h>
 #include <linux/version.h>
@@ -117,9 +118,16 @@
  * tree node to the union after the embedded vfsmount, which moves every later field.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-#define CGF_MOUNT_UNION_TREE_NODE	struct rb_node mnt_node;
+union cgf_mount_first_union {
+	struct rb_node mnt_node;
+	struct rcu_head mnt_rcu;
+	struct llist_node mnt_llist;
+};
 #else
-#define CGF_MOUNT_UNION_TREE_NODE
+union cgf_mount_first_union {
+	struct rcu_head mnt_rcu;
+	struct llist_node mnt_llist;
+};
 #endif
 
 #endif /* _CGFENCE_COMPAT_H */

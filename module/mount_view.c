@@ -22,19 +22,16 @@
  * mount of a superblock on sb->s_mounts (under mount_lock), and struct mount, which
  * holds that link and the mount's namespace, is private to fs/: this is the head of
  * its layout in Debian's 6.1 and 6.12 (fs/mount.h, CONFIG_SMP, no randomized layout),
- * up to the fields we read: the one difference is the tree node 6.8 added to a union. cgf_mount_view_init() checks it against the running kernel and the
- * module refuses to load when it does not match.
+ * up to the fields we read; the one difference (a tree node 6.8 added to the first
+ * union) is compat.h's. cgf_mount_view_init() checks the layout against the running
+ * kernel and the module refuses to load when it does not match.
  */
 struct cgf_mount {
 	struct hlist_node mnt_hash;
 	struct cgf_mount *mnt_parent;
 	struct dentry *mnt_mountpoint;
 	struct vfsmount mnt;
-	union {
-		CGF_MOUNT_UNION_TREE_NODE
-		struct rcu_head mnt_rcu;
-		struct llist_node mnt_llist;
-	};
+	union cgf_mount_first_union first;
 	void __percpu *mnt_pcp;
 	struct list_head mnt_mounts;
 	struct list_head mnt_child;
