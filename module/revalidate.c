@@ -59,12 +59,11 @@ static int cgf_refused_fd(const void *unused, struct file *file, unsigned int fd
 	return cgf_judge_held_file(file) ? fd + 1 : 0;
 }
 
-static void cgf_revalidate_run(struct callback_head *work)
+static void cgf_revalidate_flush(void)
 {
 	struct file *revoked = NULL;
 	unsigned int next = 0;
 
-	kfree(work);
 	if (!current->files)
 		return;
 	while ((next = iterate_fd(current->files, next, cgf_refused_fd, NULL))) {
@@ -82,6 +81,18 @@ static void cgf_revalidate_run(struct callback_head *work)
 		fput(revoked);
 }
 
+/*
+ * Each queued work holds a reference on the module, so that rmmod cannot free this
+ * code while a task (blocked in a system call) has yet to run it. The put is the
+ * last call, made as a tail call.
+ */
+static void cgf_revalidate_run(struct callback_head *work)
+{
+	kfree(work);
+	cgf_revalidate_flush();
+	module_put(THIS_MODULE);
+}
+
 /* Fails closed: a task whose descriptors cannot be revalidated is killed. */
 static void cgf_revalidate_queue(struct task_struct *task)
 {
@@ -91,14 +102,18 @@ static void cgf_revalidate_queue(struct task_struct *task)
 	/* Kernel and io_uring worker threads never return to user space. */
 	if (task->flags & (PF_KTHREAD | PF_IO_WORKER))
 		return;
+	/* The module is going away, and confinement with it: nothing left to judge by. */
+	if (!try_module_get(THIS_MODULE))
+		return;
 	work = kmalloc(sizeof(*work), GFP_ATOMIC);
-
 	if (work) {
 		init_task_work(work, cgf_revalidate_run);
 		err = task_work_add(task, work, TWA_RESUME);
 		if (err)
 			kfree(work);
 	}
+	if (err)
+		module_put(THIS_MODULE);
 	/* -ESRCH: the task is exiting and runs nothing more of its own. */
 	if (err && err != -ESRCH) {
 		pr_warn("cannot revalidate the descriptors of pid %d (%d): killed\n",

@@ -28,6 +28,9 @@ bool cgf_loaded(void);
 int case_cgfence_insmod(void *arg);
 int case_cgfence_rmmod(void *arg);
 
+/* The booted kernel is at least @major.@minor (uname's release). */
+bool kernel_at_least(int major, int minor);
+
 /* A system call's answer as 0 or -errno. */
 static inline int as_err(long ret)
 {

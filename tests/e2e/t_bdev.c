@@ -152,7 +152,8 @@ static int bdev_round(const char *profile, const struct cgf_rule_spec *rules, un
 /*
  * ext4 with its journal on another device: the journal is opened by ext4 itself, by
  * number, while the mount runs (no superblock names it). Without w on it, ext4 cannot
- * open it and makes EINVAL of the refusal; with it, the mount works.
+ * open it and makes EINVAL of the refusal (6.9 and later pass the EPERM on); with it,
+ * the mount works.
  */
 static int case_journal(void *arg)
 {
@@ -172,7 +173,9 @@ static int case_journal(void *arg)
 		DEV(3, journal_dev.minor, R | W),
 		UMOUNT_RULE(4),
 	};
-	const struct mount_want refused[] = { { "/", fs_dev.dev, -EINVAL }, { NULL } };
+	const struct mount_want refused[] = {
+		{ "/", fs_dev.dev, kernel_at_least(6, 9) ? -EPERM : -EINVAL }, { NULL }
+	};
 	const struct mount_want works[] = { { "/", fs_dev.dev, 0 }, { NULL } };
 	int ret;
 
@@ -262,8 +265,8 @@ int main(int argc, char **argv)
 		   " on a second loop device");
 	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	if (have) {
-		tap_case("ext4 external journal: EINVAL without rw on the journal device (logged"
-			 " bdev_open of it) or with r only; works with rw; the host sees no mount",
+		tap_case("ext4 external journal: EINVAL (EPERM since 6.9) without rw on the journal"
+			 " device (logged bdev_open of it) or with r only; works with rw; the host sees no mount",
 			 case_journal, NULL);
 		tap_case("a deny naming /dev/loop* refuses the source written \"/dev/loopN\","
 			 " \"dev/loopN\" from /, \"loopN\" from /dev; a rule naming \"loopN\" never"

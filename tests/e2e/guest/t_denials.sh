@@ -392,6 +392,11 @@ lost_after=$(status_lost)
 grep -F '{"type":"denial"' "$run_out" | tail -n 1 | grep -qF '"object":"'$dir/ro/last'"'
 rc=$?
 tap_diag "seq $seq_before -> $seq_after, module lost $lost_before -> $lost_after"
+tap_diag "records by op and object since seq $seq_before:" \
+	"$(grep -F '{"type":"denial"' "$run_out" | grep -o '"op":"[a-z_]*".*"object":"[^"]*"' |
+		sed 's/"seq.*"object"/ /' | sort | uniq -c | sort -rn | head -n 5)" \
+	"records that follow lost ones:" \
+	"$(grep -F '{"type":"denial"' "$run_out" | grep -v '"lost":0}' | head -n 5)"
 # Every one of the 3001 denials either got a seq or was counted lost by the module.
 tap_result "the module's counts: 3001 denials = new seqs + records it counted lost" \
 	"$([ "$rc" -eq 0 ] && [ -n "$lost_before" ] && [ -n "$lost_after" ] &&
