@@ -58,12 +58,8 @@ static int cgf_nl_profile_mode(struct sk_buff *skb, struct genl_info *info)
 	      cgf_nl_require(info, CGFENCE_A_PROFILE_MODE, "profile mode missing");
 	if (err)
 		return err;
-	err = cgf_store_set_mode(name, nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]),
-				 info->extack);
-	/* Complain mode revokes nothing: enforcing now, what tasks hold is judged again. */
-	if (!err)
-		cgf_store_visit_attachments(name, cgf_revalidate_subtree);
-	return err;
+	return cgf_store_set_mode(name, nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]),
+				  info->extack);
 }
 
 static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)

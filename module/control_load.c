@@ -13,7 +13,6 @@
 
 #include "control_base.h"
 #include "engine.h"
-#include "revalidate.h"
 #include "store.h"
 
 /* Open load transactions at once, node-wide: each holds kernel memory until commit. */
@@ -385,11 +384,8 @@ int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	err = cgf_store_commit(txn->name, txn->spec.mode, compiled, info->extack);
-	/* A new version of an attached profile judges again what its tasks hold. */
 	if (err)
 		cgf_profile_free(compiled);
-	else
-		cgf_store_visit_attachments(txn->name, cgf_revalidate_subtree);
 out_free:
 	cgf_txn_free(txn);
 out_unlock:

@@ -12,7 +12,6 @@
 #include "events.h"
 #include "mount_view.h"
 #include "object.h"
-#include "revalidate.h"
 #include "store.h"
 #include "symbols.h"
 
@@ -39,20 +38,10 @@ static int __init cgf_init(void)
 		return err;
 	}
 
-	err = cgf_revalidate_init();
-	if (err) {
-		pr_err("not loaded: cannot follow tasks into confined cgroups (see above)\n");
-		cgf_backend_detach();
-		cgf_events_exit();
-		cgf_object_exit();
-		return err;
-	}
-
 	err = cgf_control_init();
 	if (err) {
 		pr_err("not loaded: cannot register generic netlink family %s: %d\n",
 		       CGFENCE_GENL_NAME, err);
-		cgf_revalidate_exit();
 		cgf_backend_detach();
 		cgf_events_exit();
 		cgf_object_exit();
@@ -67,7 +56,6 @@ static int __init cgf_init(void)
 static void __exit cgf_exit(void)
 {
 	/* No hook runs after detach, so no record is queued once events stop. */
-	cgf_revalidate_exit();
 	cgf_backend_detach();
 	cgf_events_exit();
 	cgf_control_exit();

@@ -12,7 +12,6 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
-#include <linux/tracepoint.h>
 
 #include "hooks.h"
 #include "hooks_internal.h"
@@ -143,57 +142,4 @@ void cgf_revalidate_subtree(u64 cgroup_id)
 	}
 	rcu_read_unlock();
 	cgroup_put(cgrp);
-}
-
-/*
- * A task moved into a confined cgroup (cgroup.procs, cgroup.threads) becomes confined
- * there: no security hook sees the move, the cgroup:cgroup_attach_task tracepoint
- * does, after it, in the mover's context (under cgroup_mutex and a spinlock: the
- * probe only queues). A move on a v1 hierarchy leaves the task's v2 cgroup as it was;
- * judging its descriptors again then is harmless.
- */
-static void cgf_on_cgroup_attach(void *data, struct cgroup *dst_cgrp, const char *path,
-				 struct task_struct *task, bool threadgroup)
-{
-	struct task_struct *thread;
-
-	if (!cgf_subject_task_confined(task))
-		return;
-	rcu_read_lock();
-	if (threadgroup)
-		for_each_thread(task, thread)
-			cgf_revalidate_queue(thread);
-	else
-		cgf_revalidate_queue(task);
-	rcu_read_unlock();
-}
-
-static struct tracepoint *cgf_attach_tracepoint;
-
-static void cgf_find_tracepoint(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "cgroup_attach_task"))
-		cgf_attach_tracepoint = tp;
-}
-
-int cgf_revalidate_init(void)
-{
-	int err;
-
-	for_each_kernel_tracepoint(cgf_find_tracepoint, NULL);
-	if (!cgf_attach_tracepoint) {
-		pr_err("tracepoint cgroup_attach_task not found\n");
-		return -ENOENT;
-	}
-	err = tracepoint_probe_register(cgf_attach_tracepoint, cgf_on_cgroup_attach, NULL);
-	if (err)
-		pr_err("cannot register on tracepoint cgroup_attach_task: %d\n", err);
-	return err;
-}
-
-/* No probe runs once this returns: module text may go. */
-void cgf_revalidate_exit(void)
-{
-	tracepoint_probe_unregister(cgf_attach_tracepoint, cgf_on_cgroup_attach, NULL);
-	tracepoint_synchronize_unregister();
 }

@@ -5,13 +5,7 @@
 
 #include <linux/types.h>
 
-/*
- * After an attachment to @cgroup_id is made, or its profile replaced or set to enforce:
- * every task of the subtree, before it next runs in user space.
- */
+/* After an attachment to @cgroup_id: every task of the subtree, before it next runs. */
 void cgf_revalidate_subtree(u64 cgroup_id);
-/* Tasks moved into a confined cgroup: the same, from the cgroup_attach_task tracepoint. */
-int cgf_revalidate_init(void);
-void cgf_revalidate_exit(void);
 
 #endif /* _CGFENCE_REVALIDATE_H */

@@ -69,16 +69,10 @@ bool cgf_subject_begin(struct cgf_subject_iter *iter)
 {
 	if (!static_branch_unlikely(&cgf_confinement_active))
 		return false;
-	return cgf_subject_begin_cgroup(iter, task_dfl_cgroup(current));
-}
-
-/* The same for the tasks of @cgrp (a cgroup of the default hierarchy), under RCU. */
-bool cgf_subject_begin_cgroup(struct cgf_subject_iter *iter, struct cgroup *cgrp)
-{
 	iter->levels = READ_ONCE(cgf_store.attached_levels);
 	if (!iter->levels)
 		return false;
-	iter->cgrp = cgrp;
+	iter->cgrp = task_dfl_cgroup(current);
 	iter->level = iter->cgrp->level;
 	return true;
 }
@@ -116,30 +110,6 @@ bool cgf_subject_current_confined(void)
 		confined = cgf_subject_next(&iter);
 	rcu_read_unlock();
 	return confined;
-}
-
-bool cgf_subject_task_confined(struct task_struct *task)
-{
-	struct cgf_subject_iter iter;
-	bool confined = false;
-
-	rcu_read_lock();
-	if (cgf_subject_begin_cgroup(&iter, task_dfl_cgroup(task)))
-		confined = cgf_subject_next(&iter);
-	rcu_read_unlock();
-	return confined;
-}
-
-void cgf_store_visit_attachments(const char *name, void (*fn)(u64 cgroup_id))
-{
-	struct cgf_attachment *att;
-	unsigned int bkt;
-
-	mutex_lock(&cgf_store.lock);
-	hash_for_each(cgf_attach_hash, bkt, att, hnode)
-		if (!strcmp(att->slot->name, name))
-			fn(att->cgroup_id);
-	mutex_unlock(&cgf_store.lock);
 }
 
 static struct cgf_attachment *cgf_attachment_find_locked(u64 cgroup_id)

@@ -12,7 +12,6 @@
 #include <uapi/cgfence.h>
 
 struct cgroup;
-struct task_struct;
 struct cgf_profile;
 struct netlink_ext_ack;
 
@@ -57,9 +56,7 @@ struct cgf_subject_iter {
 
 bool cgf_subject_begin(struct cgf_subject_iter *iter);
 const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter);
-bool cgf_subject_begin_cgroup(struct cgf_subject_iter *iter, struct cgroup *cgrp);
 bool cgf_subject_current_confined(void);
-bool cgf_subject_task_confined(struct task_struct *task);
 
 /* Control-plane side: process context, serialised by the store mutex. */
 int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
@@ -71,8 +68,6 @@ int cgf_store_detach(u64 cgroup_id, struct netlink_ext_ack *extack);
 int cgf_store_lock(struct netlink_ext_ack *extack);
 bool cgf_store_locked(void);
 void cgf_store_exit(void);
-/* @fn for the cgroup id of each attachment of profile @name, under the store mutex. */
-void cgf_store_visit_attachments(const char *name, void (*fn)(u64 cgroup_id));
 
 /*
  * Dumps: @fill is called for each entry from *@index on, under the store mutex, until

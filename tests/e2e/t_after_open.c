@@ -471,82 +471,6 @@ out:
 }
 
 /*
- * The same for a task moved (by the host, through cgroup.procs) into an attached
- * cgroup, and for tasks of a profile in complain mode when it is set to enforce.
- */
-static int case_held_moved(void *arg)
-{
-	static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
-	char self[200], plain[256], r;
-	struct box b;
-	int ret = -1, err = 0;
-	pid_t pid = -1;
-
-	(void)arg;
-	if (make_file(SECRET, "host secret\n", 0644) || make_file(PUBLIC, "public\n", 0644))
-		return -1;
-	if (pipe(held.ready) || pipe(held.go) || cgroup_self_dir(self, sizeof(self)))
-		return tap_fail("pipe or own cgroup: %s", errname(-errno));
-	snprintf(plain, sizeof(plain), "%s/plain", self);
-	if (mkdir(plain, 0755))
-		return tap_fail("mkdir %s: %s", plain, errname(-errno));
-	if (box_make(&b, "box", "ao-held-moved", ENFORCE, ALLOW, deny_secret, 1))
-		goto out;
-	pid = start_in_cgroup(plain, NULL, child_attach_held, NULL);
-	if (pid <= 0)
-		goto out;
-	if (read(held.ready[0], &r, 1) != 1)
-		err = tap_fail("the child did not get ready");
-	else
-		err = cgroup_move(b.dir, pid);
-	if (write(held.go[1], "g", 1) != 1)
-		err = tap_fail("go: %s", errname(-errno));
-	ret = finish_child(pid) || err ? -1 : 0;
-out:
-	box_drop(&b);
-	rmdir(plain);
-	return ret;
-}
-
-static int case_held_enforce(void *arg)
-{
-	static const struct cgf_file_rule deny_secret[] = { { 1, DENY, CGFENCE_FILE_READ, SECRET } };
-	struct cgf_conn c;
-	struct box b;
-	int ret = -1, err = 0;
-	pid_t pid;
-	char r;
-
-	(void)arg;
-	if (make_file(SECRET, "host secret\n", 0644) || make_file(PUBLIC, "public\n", 0644))
-		return -1;
-	if (pipe(held.ready) || pipe(held.go))
-		return tap_fail("pipe: %s", errname(-errno));
-	if (box_make(&b, "box", "ao-held-cmp", CGFENCE_MODE_COMPLAIN, ALLOW, deny_secret, 1) ||
-	    cgf_conn_open(&c))
-		goto out;
-	/* In complain mode the open is reported and allowed: the child holds the file. */
-	pid = start_in_cgroup(b.dir, NULL, child_attach_held, NULL);
-	if (pid <= 0)
-		goto out_conn;
-	if (read(held.ready[0], &r, 1) != 1) {
-		err = tap_fail("the child did not get ready");
-	} else {
-		err = cgf_profile_set_mode(&c, b.profile, ENFORCE);
-		if (err)
-			tap_fail("PROFILE_MODE enforce: %s (%s)", errname(err), c.extack);
-	}
-	if (write(held.go[1], "g", 1) != 1)
-		err = tap_fail("go: %s", errname(-errno));
-	ret = finish_child(pid) || err ? -1 : 0;
-out_conn:
-	cgf_conn_close(&c);
-out:
-	box_drop(&b);
-	return ret;
-}
-
-/*
  * 'a' without 'w': the descriptor stays append-only. Clearing O_APPEND, fallocate and a
  * writable shared mapping are refused (EACCES); with 'w' they work.
  */
@@ -654,7 +578,7 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "--held"))
 		return held_check(atoi(argv[2]), atoi(argv[3]));
 	tap_init(argc, argv);
-	tap_plan(11);
+	tap_plan(9);
 	remove_tree(BASE);
 	mkdir_p(BASE);
 	overlay_loaded = stock_module_load("overlay");
@@ -670,10 +594,6 @@ int main(int argc, char **argv)
 		 " confined task's next exec (reads EACCES, its number kept); an allowed one stays"
 		 " and reads", case_held_exec, NULL);
 	tap_case("the same when an attachment is made under a running task", case_held_attach,
-		 NULL);
-	tap_case("the same when the host moves a running task into an attached cgroup",
-		 case_held_moved, NULL);
-	tap_case("the same when a complain-mode profile is set to enforce", case_held_enforce,
 		 NULL);
 	tap_case("append-only descriptor ('a' without 'w'): pwritev2(RWF_NOAPPEND), clearing"
 		 " O_APPEND, fallocate, shared writable mmap and mprotect EACCES; with 'w' all work",
