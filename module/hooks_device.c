@@ -129,7 +129,6 @@ int cgf_hook_bdev_open(dev_t dev, bool read, bool write)
 	return cgf_judge_device(CGF_OP_BDEV_OPEN, S_IFBLK, dev, access, -EPERM);
 }
 
-/* A block device is judged by its number when a filesystem on it is mounted, too. */
 /*
  * A filesystem that needs block devices but keeps none in s_bdev (btrfs: its devices
  * hang off its own structures, opened by path where no hook sees them) cannot be
@@ -140,6 +139,7 @@ static bool cgf_devices_unseen(const struct super_block *sb)
 	return !sb->s_bdev && (sb->s_type->fs_flags & FS_REQUIRES_DEV);
 }
 
+/* A block device is judged by its number when a filesystem on it is mounted, too. */
 int cgf_hook_sb_kern_mount(const struct super_block *sb)
 {
 	u32 access = CGFENCE_DEV_READ;
