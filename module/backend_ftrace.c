@@ -545,6 +545,14 @@ static int cgf_decide_task_kill(struct ftrace_regs *fregs)
 				  CGF_ARG(const struct cred *, 3));
 }
 
+/* Observes only: a move the module did not see would leave a task wrongly judged. */
+static int cgf_decide_cgroup_attach_task(struct ftrace_regs *fregs)
+{
+	cgf_hook_cgroup_attach_task(CGF_ARG(struct cgroup *, 0),
+				    CGF_ARG(struct task_struct *, 1), CGF_ARG(bool, 2));
+	return 0;
+}
+
 static int cgf_decide_genl_bind(struct ftrace_regs *fregs)
 {
 	return cgf_hook_genl_bind(CGF_ARG(struct net *, 0), CGF_ARG(int, 1));
@@ -657,6 +665,8 @@ static struct cgf_ftrace_hook cgf_hooks[] = {
 	  .returns = CGF_RETURNS_LONG },
 	CGF_SYSCALL(x64, reboot),
 	CGF_SYSCALL(ia32, reboot),
+	/* Not a security hook: where every cgroup move passes, tasks still in place. */
+	{ .symbol = "cgroup_attach_task", .decide = cgf_decide_cgroup_attach_task },
 	/* Not a security hook: the only place a multicast join can be refused on 6.1. */
 	{ .symbol = "genl_bind", .decide = cgf_decide_genl_bind },
 };

@@ -32,6 +32,7 @@ static const struct nla_policy cgf_mode_policy[CGFENCE_A_MAX + 1] = {
 static const struct nla_policy cgf_attach_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_CGROUP_ID] = { .type = NLA_U64 },
 	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
+	[CGFENCE_A_ATTACH_ON_EXEC] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy cgf_detach_policy[CGFENCE_A_MAX + 1] = {
@@ -65,6 +66,7 @@ static int cgf_nl_profile_mode(struct sk_buff *skb, struct genl_info *info)
 static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
+	bool on_exec;
 	u64 id;
 	int err;
 
@@ -73,8 +75,10 @@ static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	id = nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]);
-	err = cgf_store_attach(id, name, info->extack);
-	if (!err)
+	on_exec = nla_get_flag(info->attrs[CGFENCE_A_ATTACH_ON_EXEC]);
+	err = cgf_store_attach(id, name, on_exec, info->extack);
+	/* On exec, descriptors are judged at that exec (revalidate.c). */
+	if (!err && !on_exec)
 		cgf_revalidate_subtree(id);
 	return err;
 }
@@ -105,6 +109,8 @@ static int cgf_nl_status_fill(struct sk_buff *msg)
 	    nla_put_u32(msg, CGFENCE_A_STATUS_HOOKS_TOTAL, cgf_backend_hooks_total()) ||
 	    nla_put_u32(msg, CGFENCE_A_STATUS_PROFILES, store.profiles) ||
 	    nla_put_u32(msg, CGFENCE_A_STATUS_ATTACHMENTS, store.attachments) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_ON_EXEC, store.on_exec) ||
+	    nla_put_u32(msg, CGFENCE_A_STATUS_PENDING, store.pending) ||
 	    nla_put_u8(msg, CGFENCE_A_STATUS_LOCKED, store.locked) ||
 	    nla_put_u64_64bit(msg, CGFENCE_A_STATUS_DENIALS_LOST, cgf_events_lost(),
 			      CGFENCE_A_PAD))

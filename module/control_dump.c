@@ -180,7 +180,9 @@ static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 		strscpy(ctx->path, "?", PATH_MAX);
 	if (nla_put_u64_64bit(ctx->msg, CGFENCE_A_CGROUP_ID, att->cgroup_id, CGFENCE_A_PAD) ||
 	    nla_put_string(ctx->msg, CGFENCE_A_CGROUP_PATH, ctx->path) ||
-	    nla_put_string(ctx->msg, CGFENCE_A_PROFILE_NAME, att->profile)) {
+	    nla_put_string(ctx->msg, CGFENCE_A_PROFILE_NAME, att->profile) ||
+	    (att->on_exec && nla_put_flag(ctx->msg, CGFENCE_A_ATTACH_ON_EXEC)) ||
+	    nla_put_u32(ctx->msg, CGFENCE_A_ATTACH_PENDING, att->pending)) {
 		genlmsg_cancel(ctx->msg, hdr);
 		return -EMSGSIZE;
 	}

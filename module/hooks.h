@@ -70,6 +70,8 @@ int cgf_hook_inode_remove_acl(struct cgf_mnt_idmap *idmap, struct dentry *dentry
 int cgf_hook_unix_stream_connect(struct sock *sock, struct sock *other, struct sock *newsk);
 int cgf_hook_unix_may_send(struct socket *sock, struct socket *other);
 int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags);
+void cgf_hook_cgroup_attach_task(struct cgroup *dst, struct task_struct *leader,
+				 bool threadgroup);
 int cgf_hook_sb_mount(const char *dev_name, const struct path *path, const char *type,
 		      unsigned long flags, void *data);
 int cgf_hook_sb_umount(struct vfsmount *mnt, int flags);

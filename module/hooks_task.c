@@ -15,6 +15,7 @@
 #include "events.h"
 #include "hooks.h"
 #include "judge.h"
+#include "pending.h"
 #include "store.h"
 
 /*
@@ -84,6 +85,13 @@ int cgf_hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 	return cgf_refuse_confined(CGF_OP_CLONE_INTO_CGROUP);
 }
 
+/* Not a security hook: every move between cgroups, before it happens (pending.c). */
+void cgf_hook_cgroup_attach_task(struct cgroup *dst, struct task_struct *leader,
+				 bool threadgroup)
+{
+	cgf_pending_migrate(dst, leader, threadgroup);
+}
+
 /*
  * A confined task reaches only tasks its containers cover: ptrace, process memory,
  * pidfd_getfd(), /proc/PID/{mem,environ,fd,ns,...} and signals to any other task are
@@ -118,7 +126,12 @@ static bool cgf_task_decide(struct cgf_judgement *j, const struct cgf_attachment
 {
 	struct cgf_task_request *req = container_of(j, struct cgf_task_request, j);
 
-	if (cgroup_is_descendant(req->target_cgrp, att->cgrp))
+	/*
+	 * A task the attachment leaves pending (the runtime's own, until it execs) is not
+	 * the container's yet: reaching into it would reach past the profile.
+	 */
+	if (cgroup_is_descendant(req->target_cgrp, att->cgrp) &&
+	    !cgf_pending_task(req->target, att))
 		return false;
 	return cgf_kernel_decide(j, att, profile, verdict);
 }

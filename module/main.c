@@ -12,6 +12,7 @@
 #include "events.h"
 #include "mount_view.h"
 #include "object.h"
+#include "pending.h"
 #include "store.h"
 #include "symbols.h"
 
@@ -30,9 +31,18 @@ static int __init cgf_init(void)
 		return err;
 	}
 
+	err = cgf_pending_init();
+	if (err) {
+		pr_err("not loaded: cannot follow forks and task ends (see above)\n");
+		cgf_events_exit();
+		cgf_object_exit();
+		return err;
+	}
+
 	err = cgf_backend_attach();
 	if (err) {
 		pr_err("not loaded: a hook could not be attached (see above)\n");
+		cgf_pending_exit();
 		cgf_events_exit();
 		cgf_object_exit();
 		return err;
@@ -43,6 +53,7 @@ static int __init cgf_init(void)
 		pr_err("not loaded: cannot register generic netlink family %s: %d\n",
 		       CGFENCE_GENL_NAME, err);
 		cgf_backend_detach();
+		cgf_pending_exit();
 		cgf_events_exit();
 		cgf_object_exit();
 		return err;
@@ -57,6 +68,7 @@ static void __exit cgf_exit(void)
 {
 	/* No hook runs after detach, so no record is queued once events stop. */
 	cgf_backend_detach();
+	cgf_pending_exit();
 	cgf_events_exit();
 	cgf_control_exit();
 	cgf_store_exit();

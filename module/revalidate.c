@@ -15,6 +15,7 @@
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "pending.h"
 #include "revalidate.h"
 #include "store.h"
 #include "symbols.h"
@@ -121,9 +122,14 @@ static void cgf_revalidate_queue(struct task_struct *task)
 	}
 }
 
-/* A confined task's exec: the new program runs only after what it inherits is judged. */
+/*
+ * A confined task's exec: the new program runs only after what it inherits is judged.
+ * It is the exec that on-exec attachments wait for, so the task is pending for none
+ * of them from here on, and its descriptors are judged by them too.
+ */
 void cgf_hook_bprm_committed_creds(struct linux_binprm *bprm)
 {
+	cgf_pending_exec();
 	if (cgf_subject_current_confined())
 		cgf_revalidate_queue(current);
 }

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 
 #include "engine.h"
+#include "pending.h"
 #include "store.h"
 
 #define CGF_ATTACH_HASH_BITS 12
@@ -43,6 +44,7 @@ static DEFINE_HASHTABLE(cgf_attach_hash, CGF_ATTACH_HASH_BITS);
 
 /* Host tasks on a node with no attachment pay one patched-out branch per hook. */
 DEFINE_STATIC_KEY_FALSE(cgf_confinement_active);
+unsigned int cgf_on_exec_attachments;
 
 static unsigned int cgf_level_bit(int level)
 {
@@ -60,31 +62,32 @@ static struct cgf_attachment *cgf_attachment_find_rcu(u64 cgroup_id)
 }
 
 /**
- * cgf_subject_begin - start walking the attachments that cover current
+ * cgf_cover_begin - start walking the attachments that cover @cgrp
  * @iter: iterator, valid until rcu_read_unlock()
+ * @cgrp: a cgroup of the default hierarchy
  *
- * Return: false when no attachment can cover current: an unconfined task.
+ * Return: false when no attachment can cover @cgrp.
  */
-bool cgf_subject_begin(struct cgf_subject_iter *iter)
+bool cgf_cover_begin(struct cgf_subject_iter *iter, struct cgroup *cgrp)
 {
 	if (!static_branch_unlikely(&cgf_confinement_active))
 		return false;
 	iter->levels = READ_ONCE(cgf_store.attached_levels);
 	if (!iter->levels)
 		return false;
-	iter->cgrp = task_dfl_cgroup(current);
-	iter->level = iter->cgrp->level;
+	iter->cgrp = cgrp;
+	iter->level = cgrp->level;
 	return true;
 }
 
 /**
- * cgf_subject_next - the next attachment covering the task, from its own cgroup upwards
- * @iter: iterator from cgf_subject_begin()
+ * cgf_cover_next - the next attachment covering the cgroup, from itself upwards
+ * @iter: iterator from cgf_cover_begin()
  *
  * Only levels known to hold an attachment are looked up, so a host task whose
  * ancestors sit at other levels costs no hash lookup at all.
  */
-const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter)
+struct cgf_attachment *cgf_cover_next(struct cgf_subject_iter *iter)
 {
 	struct cgf_attachment *att;
 
@@ -100,6 +103,21 @@ const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter)
 	return NULL;
 }
 
+bool cgf_subject_begin(struct cgf_subject_iter *iter)
+{
+	return cgf_cover_begin(iter, task_dfl_cgroup(current));
+}
+
+const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter)
+{
+	struct cgf_attachment *att;
+
+	while ((att = cgf_cover_next(iter)))
+		if (!cgf_pending_task(current, att))
+			return att;
+	return NULL;
+}
+
 bool cgf_subject_current_confined(void)
 {
 	struct cgf_subject_iter iter;
@@ -107,7 +125,7 @@ bool cgf_subject_current_confined(void)
 
 	rcu_read_lock();
 	if (cgf_subject_begin(&iter))
-		confined = cgf_subject_next(&iter);
+		confined = cgf_cover_next(&iter);
 	rcu_read_unlock();
 	return confined;
 }
@@ -158,6 +176,10 @@ static void cgf_attachment_unlink(struct cgf_attachment *att)
 	lockdep_assert_held(&cgf_store.lock);
 	hash_del_rcu(&att->hnode);
 	list_del(&att->node);
+	if (att->on_exec) {
+		cgf_pending_forget(att);
+		WRITE_ONCE(cgf_on_exec_attachments, cgf_on_exec_attachments - 1);
+	}
 	att->slot->nr_attachments--;
 	cgf_store.nr_attachments--;
 	if (!--cgf_store.attached_per_level[bit])
@@ -315,7 +337,32 @@ out:
 	return err;
 }
 
-int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *extack)
+/*
+ * Re-attaching swaps the profile in place: no window without confinement. It may turn
+ * an on-exec attachment into an immediate one (its pending tasks are judged from now
+ * on), never the other way, which would let tasks already judged go until they exec.
+ */
+static int cgf_store_reattach(struct cgf_attachment *att, struct cgf_profile_slot *slot,
+			      bool on_exec, struct netlink_ext_ack *extack)
+{
+	if (on_exec && !att->on_exec) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "that cgroup's attachment judges its tasks already; on-exec would release them until they exec: detach it first");
+		return -EBUSY;
+	}
+	if (!on_exec && att->on_exec) {
+		cgf_pending_forget(att);
+		WRITE_ONCE(cgf_on_exec_attachments, cgf_on_exec_attachments - 1);
+	}
+	att->slot->nr_attachments--;
+	slot->nr_attachments++;
+	WRITE_ONCE(att->slot, slot);
+	cgf_store.generation++;
+	return 0;
+}
+
+int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
+		     struct netlink_ext_ack *extack)
 {
 	struct cgf_profile_slot *slot;
 	struct cgf_attachment *att;
@@ -362,11 +409,7 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 
 	att = cgf_attachment_find_locked(cgroup_id);
 	if (att) {
-		/* Re-attaching swaps the profile in place: no window without confinement. */
-		att->slot->nr_attachments--;
-		slot->nr_attachments++;
-		WRITE_ONCE(att->slot, slot);
-		cgf_store.generation++;
+		err = cgf_store_reattach(att, slot, on_exec, extack);
 		goto out;
 	}
 
@@ -384,6 +427,13 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 	att->cgrp = cgrp;
 	spin_lock_init(&att->bucket_lock);
 	att->slot = slot;
+	if (on_exec) {
+		/* Published with every task pending, then each is marked (pending.c). */
+		att->on_exec = true;
+		att->setting_up = true;
+		att->nr_pending = 1;
+		WRITE_ONCE(cgf_on_exec_attachments, cgf_on_exec_attachments + 1);
+	}
 	cgrp = NULL;	/* the attachment holds the reference now */
 
 	slot->nr_attachments++;
@@ -395,6 +445,13 @@ int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *ex
 		WRITE_ONCE(cgf_store.attached_levels, cgf_store.attached_levels | BIT(bit));
 	static_branch_enable(&cgf_confinement_active);
 	cgf_store.generation++;
+	if (on_exec) {
+		err = cgf_pending_setup(att);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "out of memory marking the cgroup's tasks");
+			cgf_attachment_unlink(att);
+		}
+	}
 out:
 	mutex_unlock(&cgf_store.lock);
 	if (cgrp)
@@ -450,10 +507,16 @@ bool cgf_store_locked(void)
 
 void cgf_store_get_status(struct cgf_store_status *status)
 {
+	struct cgf_attachment *att;
+
 	mutex_lock(&cgf_store.lock);
 	cgf_store_prune_dead();
 	status->profiles = cgf_store.nr_profiles;
 	status->attachments = cgf_store.nr_attachments;
+	status->on_exec = cgf_on_exec_attachments;
+	status->pending = 0;
+	list_for_each_entry(att, &cgf_store.attachments, node)
+		status->pending += READ_ONCE(att->nr_pending);
 	status->locked = cgf_store.locked;
 	mutex_unlock(&cgf_store.lock);
 }
@@ -505,6 +568,8 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 		info.cgroup_id = att->cgroup_id;
 		info.cgrp = att->cgrp;
 		info.profile = att->slot->name;
+		info.on_exec = att->on_exec;
+		info.pending = READ_ONCE(att->nr_pending);
 		if (fill(&info, arg))
 			break;
 		(*index)++;

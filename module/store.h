@@ -36,6 +36,10 @@ struct cgf_attachment {
 	u64 cgroup_id;
 	struct cgroup *cgrp;			/* referenced: path for dumps, liveness */
 	struct cgf_profile_slot *slot;		/* READ_ONCE in hooks: re-attach swaps it */
+	/* On-exec (pending.c): tasks are judged from their next execve. READ_ONCE in hooks. */
+	bool on_exec;
+	bool setting_up;			/* every task pending until the first marking */
+	u32 nr_pending;				/* pending.c's lock; READ_ONCE in hooks */
 	/* Denial record rate limit (events.c): a token bucket per container. */
 	spinlock_t bucket_lock;
 	u64 bucket_time;
@@ -46,16 +50,27 @@ struct cgf_attachment {
 
 /* Set while any attachment exists: the only cost host tasks pay otherwise. */
 DECLARE_STATIC_KEY_FALSE(cgf_confinement_active);
+/* How many attachments are on-exec: forks and cgroup moves look no further while none. */
+extern unsigned int cgf_on_exec_attachments;
 
-/* Hook side: walk the attachments that cover a task, deepest first, under rcu_read_lock(). */
+/* Hook side: walk the attachments that cover a cgroup, deepest first, under rcu_read_lock(). */
 struct cgf_subject_iter {
 	struct cgroup *cgrp;
 	int level;
 	unsigned long levels;
 };
 
+/* Every attachment covering @cgrp, whether or not it judges its tasks yet. */
+bool cgf_cover_begin(struct cgf_subject_iter *iter, struct cgroup *cgrp);
+struct cgf_attachment *cgf_cover_next(struct cgf_subject_iter *iter);
+
+/* The attachments that judge current: those covering it that do not leave it pending. */
 bool cgf_subject_begin(struct cgf_subject_iter *iter);
 const struct cgf_attachment *cgf_subject_next(struct cgf_subject_iter *iter);
+/*
+ * Whether an attachment covers current, pending or not: such a task may not manage
+ * policy, which could take away the confinement it is about to get.
+ */
 bool cgf_subject_current_confined(void);
 
 /* Control-plane side: process context, serialised by the store mutex. */
@@ -63,7 +78,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 		     struct netlink_ext_ack *extack);
 int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extack);
 int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack);
-int cgf_store_attach(u64 cgroup_id, const char *name, struct netlink_ext_ack *extack);
+int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
+		     struct netlink_ext_ack *extack);
 int cgf_store_detach(u64 cgroup_id, struct netlink_ext_ack *extack);
 int cgf_store_lock(struct netlink_ext_ack *extack);
 bool cgf_store_locked(void);
@@ -88,6 +104,8 @@ struct cgf_attachment_info {
 	u64 cgroup_id;
 	struct cgroup *cgrp;
 	const char *profile;
+	bool on_exec;
+	u32 pending;
 };
 
 void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
@@ -100,6 +118,8 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 struct cgf_store_status {
 	u32 profiles;
 	u32 attachments;
+	u32 on_exec;
+	u32 pending;
 	bool locked;
 };
 

@@ -27,6 +27,8 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_CONTAINER] = { "container", 0, "CGROUP_PATH",
 				"only containers at or below CGROUP_PATH" },
 	[CGF_OPT_SINCE] = { "since", 0, "SEQ", "start at record number SEQ" },
+	[CGF_OPT_ON_EXEC] = { "on-exec", 0, NULL,
+			      "judge each task from its next execve, not at once" },
 };
 
 static const char exit_codes[] =

@@ -32,6 +32,7 @@ enum cgf_opt_id {
 	CGF_OPT_FOLLOW,
 	CGF_OPT_CONTAINER,
 	CGF_OPT_SINCE,
+	CGF_OPT_ON_EXEC,
 	CGF_OPT_COUNT,
 };
 

@@ -181,12 +181,15 @@ int cgf_client_set_mode(struct cgf_client *cl, const char *name, uint8_t mode)
 }
 
 /* The module reads the u64 with an unaligned-safe load: no pad attribute needed. */
-int cgf_client_attach(struct cgf_client *cl, const char *name, uint64_t cgroup_id)
+int cgf_client_attach(struct cgf_client *cl, const char *name, uint64_t cgroup_id,
+		      unsigned int flags)
 {
 	struct nl_msg *msg = new_msg(cl, CGFENCE_CMD_ATTACH, 0);
 
 	msg = checked(msg, msg && (nla_put_string(msg, CGFENCE_A_PROFILE_NAME, name) ?:
-				   nla_put_u64(msg, CGFENCE_A_CGROUP_ID, cgroup_id)));
+				   nla_put_u64(msg, CGFENCE_A_CGROUP_ID, cgroup_id) ?:
+				   ((flags & CGF_ATTACH_ON_EXEC) ?
+				    nla_put_flag(msg, CGFENCE_A_ATTACH_ON_EXEC) : 0)));
 	return request(cl, msg, NULL);
 }
 

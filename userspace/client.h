@@ -33,6 +33,10 @@ struct cgf_status {
 	uint32_t profiles;
 	uint32_t attachments;
 	bool locked;
+	/* On-exec attachments and the tasks they leave pending; absent from older modules. */
+	bool has_on_exec;
+	uint32_t on_exec;
+	uint32_t pending;
 	/* Records the module dropped since it was loaded; absent from older modules. */
 	bool has_denials_lost;
 	uint64_t denials_lost;
@@ -55,6 +59,8 @@ struct cgf_attach_row {
 	uint64_t cgroup_id;
 	char *path;			/* as the module names it, from its cgroup root */
 	char profile[CGFENCE_MAX_NAME];
+	bool on_exec;			/* tasks are judged from their next execve */
+	uint32_t pending;		/* tasks that have not exec'd since */
 };
 
 struct cgf_listing {
@@ -125,8 +131,14 @@ int cgf_client_status(struct cgf_client *cl, struct cgf_status *st);
 
 int cgf_client_unload(struct cgf_client *cl, const char *name, bool force);
 int cgf_client_set_mode(struct cgf_client *cl, const char *name, uint8_t mode);
-/* No CGFENCE_A_PAD before the id: the module's strict policies do not accept one. */
-int cgf_client_attach(struct cgf_client *cl, const char *name, uint64_t cgroup_id);
+/* Confine the subtree's tasks from their next execve, not at once. */
+#define CGF_ATTACH_ON_EXEC	0x1
+/*
+ * @flags: 0 or CGF_ATTACH_ON_EXEC. No CGFENCE_A_PAD before the id: the module's strict
+ * policies do not accept one.
+ */
+int cgf_client_attach(struct cgf_client *cl, const char *name, uint64_t cgroup_id,
+		      unsigned int flags);
 int cgf_client_detach(struct cgf_client *cl, uint64_t cgroup_id);
 int cgf_client_lock(struct cgf_client *cl);
 

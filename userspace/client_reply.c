@@ -23,6 +23,8 @@ static const struct nla_policy status_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_STATUS_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_STATUS_LOCKED] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
 	[CGFENCE_A_STATUS_DENIALS_LOST] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[CGFENCE_A_STATUS_ON_EXEC] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_STATUS_PENDING] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 };
 
 static const struct nla_policy profile_policy[CGFENCE_A_MAX + 1] = {
@@ -38,6 +40,8 @@ static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_CGROUP_ID] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[CGFENCE_A_CGROUP_PATH] = { .type = NLA_STRING, .maxlen = PATH_MAX },
 	[CGFENCE_A_PROFILE_NAME] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_NAME },
+	[CGFENCE_A_ATTACH_ON_EXEC] = { .type = NLA_FLAG },
+	[CGFENCE_A_ATTACH_PENDING] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 };
 
 static const struct nla_policy device_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
@@ -73,6 +77,11 @@ int cgf_status_parse(struct nlmsghdr *nlh, struct cgf_status *st)
 	if (tb[CGFENCE_A_STATUS_DENIALS_LOST]) {
 		st->has_denials_lost = true;
 		st->denials_lost = nla_get_u64(tb[CGFENCE_A_STATUS_DENIALS_LOST]);
+	}
+	if (tb[CGFENCE_A_STATUS_ON_EXEC] && tb[CGFENCE_A_STATUS_PENDING]) {
+		st->has_on_exec = true;
+		st->on_exec = nla_get_u32(tb[CGFENCE_A_STATUS_ON_EXEC]);
+		st->pending = nla_get_u32(tb[CGFENCE_A_STATUS_PENDING]);
 	}
 	return 0;
 }
@@ -129,6 +138,9 @@ int cgf_attach_row_parse(struct nlmsghdr *nlh, struct cgf_attach_row *row)
 	row->cgroup_id = nla_get_u64(tb[CGFENCE_A_CGROUP_ID]);
 	snprintf(row->profile, sizeof(row->profile), "%s",
 		 nla_get_string(tb[CGFENCE_A_PROFILE_NAME]));
+	row->on_exec = nla_get_flag(tb[CGFENCE_A_ATTACH_ON_EXEC]);
+	if (tb[CGFENCE_A_ATTACH_PENDING])
+		row->pending = nla_get_u32(tb[CGFENCE_A_ATTACH_PENDING]);
 	return 0;
 }
 

@@ -195,6 +195,7 @@ int cgf_cmd_mode(const struct cgf_inv *inv)
 
 struct cgroup_req {
 	const char *name;	/* NULL for detach */
+	unsigned int flags;	/* CGF_ATTACH_* */
 	struct cgf_cgroup cg;
 };
 
@@ -202,7 +203,7 @@ static int do_cgroup(struct cgf_client *cl, const void *arg)
 {
 	const struct cgroup_req *r = arg;
 
-	return r->name ? cgf_client_attach(cl, r->name, r->cg.id) :
+	return r->name ? cgf_client_attach(cl, r->name, r->cg.id, r->flags) :
 	       cgf_client_detach(cl, r->cg.id);
 }
 
@@ -242,6 +243,8 @@ int cgf_cmd_attach(const struct cgf_inv *inv)
 	struct cgf_nl_ack ack;
 	int err = 0, rc;
 
+	if (cgf_opt_set(inv, CGF_OPT_ON_EXEC))
+		r.flags |= CGF_ATTACH_ON_EXEC;
 	rc = resolve_cgroup(inv, "attach", 1, true, &r.cg) ?:
 	     change("attach", do_cgroup, &r, &ack, &err);
 	if (rc)
@@ -253,7 +256,8 @@ int cgf_cmd_attach(const struct cgf_inv *inv)
 	}
 	printf("attached profile %s to ", r.name);
 	cgf_plain_string(stdout, r.cg.path);
-	printf(" (id %llu)\n", (unsigned long long)r.cg.id);
+	printf(" (id %llu)%s\n", (unsigned long long)r.cg.id,
+	       (r.flags & CGF_ATTACH_ON_EXEC) ? ", on exec" : "");
 	return CGF_EXIT_OK;
 }
 

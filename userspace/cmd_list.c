@@ -52,7 +52,8 @@ void cgf_list_render_json(FILE *f, const struct cgf_listing *listing)
 		cgf_json_string(f, a->path);
 		fprintf(f, ",\"cgroup_id\":%llu,\"profile\":", (unsigned long long)a->cgroup_id);
 		cgf_json_string(f, a->profile);
-		fputs("}\n", f);
+		fprintf(f, ",\"on_exec\":%s,\"pending\":%u}\n", a->on_exec ? "true" : "false",
+			a->pending);
 	}
 }
 
@@ -81,6 +82,7 @@ static void cell(FILE *f, const char *s, int width)
 void cgf_list_render_plain(FILE *f, const struct cgf_listing *listing)
 {
 	int name_w = (int)strlen("PROFILE"), path_w = (int)strlen("CGROUP"), id_w = 2;
+	int att_name_w = (int)strlen("PROFILE");
 	const struct cgf_attach_row *a;
 	const struct cgf_profile_row *p;
 	char mode[16], id[24];
@@ -93,6 +95,7 @@ void cgf_list_render_plain(FILE *f, const struct cgf_listing *listing)
 		path_w = max_int(path_w, plain_width(a->path));
 		id_w = max_int(id_w, snprintf(id, sizeof(id), "%llu",
 					      (unsigned long long)a->cgroup_id));
+		att_name_w = max_int(att_name_w, (int)strlen(a->profile));
 	}
 
 	if (!listing->nr_profiles)
@@ -110,11 +113,18 @@ void cgf_list_render_plain(FILE *f, const struct cgf_listing *listing)
 	if (!listing->nr_attachments)
 		fputs("no cgroups attached\n", f);
 	else
-		fprintf(f, "%-*s  %*s  %s\n", path_w, "CGROUP", id_w, "ID", "PROFILE");
+		fprintf(f, "%-*s  %*s  %-*s  %-7s  %s\n", path_w, "CGROUP", id_w, "ID", att_name_w,
+			"PROFILE", "FROM", "PENDING");
 	for (i = 0; i < listing->nr_attachments; i++) {
 		a = &listing->attachments[i];
 		cell(f, a->path, path_w);
-		fprintf(f, "  %*llu  %s\n", id_w, (unsigned long long)a->cgroup_id, a->profile);
+		fprintf(f, "  %*llu  %-*s  ", id_w, (unsigned long long)a->cgroup_id, att_name_w,
+			a->profile);
+		/* An immediate attachment leaves no task pending: "-" rather than a count. */
+		if (a->on_exec)
+			fprintf(f, "%-7s  %u\n", "exec", a->pending);
+		else
+			fprintf(f, "%-7s  -\n", "now");
 	}
 }
 

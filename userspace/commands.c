@@ -89,9 +89,13 @@ const struct cgf_cmd cgf_commands[] = {
 			"the cgroup2 mount (/sys/fs/cgroup/web), a path relative to it (web or\n"
 			"/web), or the cgroup of process PID. A cgroup already attached switches\n"
 			"to NAME without a gap. Prints \"attached profile NAME to DIR (id ID)\".\n"
+			"With --on-exec each task of the subtree is judged from its next execve\n"
+			"on (a container runtime's setup is not, its entrypoint is): tasks there\n"
+			"now, tasks that enter later and their children until they exec. An\n"
+			"immediate attachment cannot become on-exec; the reverse is allowed.\n"
 			"Refuses a cgroup that holds cgfence itself: a confined task cannot\n"
 			"change policy, so nothing could be undone from here.",
-		.opts = CGF_OPTF(CGF_OPT_PID),
+		.opts = CGF_OPTF(CGF_OPT_PID) | CGF_OPTF(CGF_OPT_ON_EXEC),
 		.min_args = 1,
 		.max_args = 2,
 		.check = cgf_check_attach,

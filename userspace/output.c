@@ -162,6 +162,10 @@ void cgf_status_render_plain(FILE *f, const struct cgf_status *st)
 	fprintf(f, "%u\n", st->profiles);
 	key(f, "containers attached");
 	fprintf(f, "%u\n", st->attachments);
+	if (st->has_on_exec) {
+		key(f, "on exec");
+		fprintf(f, "%u attached, %u tasks yet to exec\n", st->on_exec, st->pending);
+	}
 	if (st->has_denials_lost) {
 		key(f, "denials lost");
 		fprintf(f, "%" PRIu64 "\n", st->denials_lost);
@@ -185,6 +189,8 @@ void cgf_status_render_json(FILE *f, const struct cgf_status *st)
 	fprintf(f, ",\"hooks_attached\":%u,\"hooks_total\":%u", st->hooks_attached,
 		st->hooks_total);
 	fprintf(f, ",\"profiles\":%u,\"attachments\":%u", st->profiles, st->attachments);
+	if (st->has_on_exec)
+		fprintf(f, ",\"on_exec\":%u,\"pending\":%u", st->on_exec, st->pending);
 	/* Records the module's rate limit dropped since it was loaded. */
 	if (st->has_denials_lost)
 		fprintf(f, ",\"denials_lost\":%" PRIu64, st->denials_lost);

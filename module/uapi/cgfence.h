@@ -25,9 +25,9 @@ enum cgfence_cmd {
 	CGFENCE_CMD_PROFILE_REMOVE,	/* PROFILE_NAME, FORCE */
 	CGFENCE_CMD_PROFILE_GET,	/* PROFILE_NAME (reply adds DEVICE_RULES), or dump all */
 	CGFENCE_CMD_PROFILE_MODE,	/* PROFILE_NAME, PROFILE_MODE */
-	CGFENCE_CMD_ATTACH,		/* CGROUP_ID, PROFILE_NAME */
+	CGFENCE_CMD_ATTACH,		/* CGROUP_ID, PROFILE_NAME, ATTACH_ON_EXEC */
 	CGFENCE_CMD_DETACH,		/* CGROUP_ID */
-	CGFENCE_CMD_ATTACH_GET,		/* dump: CGROUP_ID, CGROUP_PATH, PROFILE_NAME */
+	CGFENCE_CMD_ATTACH_GET,		/* dump: CGROUP_ID, _PATH, PROFILE_NAME, ATTACH_* */
 	CGFENCE_CMD_LOCK,		/* no change of any kind until reboot */
 	CGFENCE_CMD_DENIAL,		/* dump (DENIAL_SEQ: from), and multicast: one record */
 	__CGFENCE_CMD_MAX,
@@ -201,6 +201,10 @@ enum cgfence_attr {
 	CGFENCE_A_DEVICE_RULES,			/* nested like RULES: a profile's device rules */
 	CGFENCE_A_DEVICE_RULES_TRUNCATED,	/* flag: more than fit one reply */
 	CGFENCE_A_PROFILE_KERNEL_ALLOW,		/* u32, CGFENCE_KERNEL_*: what the profile allows */
+	CGFENCE_A_ATTACH_ON_EXEC,		/* flag: tasks are judged from their next execve */
+	CGFENCE_A_ATTACH_PENDING,		/* u32, reply only: tasks yet to exec */
+	CGFENCE_A_STATUS_ON_EXEC,		/* u32: on-exec attachments */
+	CGFENCE_A_STATUS_PENDING,		/* u32: tasks pending, over all attachments */
 	__CGFENCE_A_MAX,
 };
 

@@ -547,6 +547,17 @@ int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name)
 	return cgf_send(c, &m);
 }
 
+int cgf_attach_on_exec(struct cgf_conn *c, __u64 cgroup_id, const char *name)
+{
+	struct genl_msg m;
+
+	cgf_msg_init(c, &m, CGFENCE_CMD_ATTACH);
+	genl_put_u64(&m, CGFENCE_A_CGROUP_ID, cgroup_id);
+	genl_put_str(&m, CGFENCE_A_PROFILE_NAME, name);
+	genl_put_flag(&m, CGFENCE_A_ATTACH_ON_EXEC);
+	return cgf_send(c, &m);
+}
+
 int cgf_detach(struct cgf_conn *c, __u64 cgroup_id)
 {
 	struct genl_msg m;
@@ -613,8 +624,12 @@ static int attach_from_msg(const struct nlmsghdr *nlh, struct cgf_attach_rec *re
 		return tap_fail("ATTACH_GET: malformed message (or attribute %u)", unknown);
 	if (!attr_fixed(tb[CGFENCE_A_CGROUP_ID], &rec->cgroup_id, 8) ||
 	    !attr_str(tb[CGFENCE_A_CGROUP_PATH], rec->path, sizeof(rec->path)) ||
-	    !attr_str(tb[CGFENCE_A_PROFILE_NAME], rec->profile, sizeof(rec->profile)))
+	    !attr_str(tb[CGFENCE_A_PROFILE_NAME], rec->profile, sizeof(rec->profile)) ||
+	    !attr_fixed(tb[CGFENCE_A_ATTACH_PENDING], &rec->pending, 4))
 		return tap_fail("ATTACH_GET: an attachment lacks an attribute or has a bad size");
+	if (tb[CGFENCE_A_ATTACH_ON_EXEC] && genl_attr_len(tb[CGFENCE_A_ATTACH_ON_EXEC]))
+		return tap_fail("ATTACH_GET: ATTACH_ON_EXEC is a flag, with no payload");
+	rec->on_exec = tb[CGFENCE_A_ATTACH_ON_EXEC];
 	return 0;
 }
 

@@ -148,6 +148,8 @@ int cgf_profile_load_spec(struct cgf_conn *c, const char *name, __u8 mode, __u8 
 int cgf_profile_remove(struct cgf_conn *c, const char *name, bool force);
 int cgf_profile_set_mode(struct cgf_conn *c, const char *name, __u8 mode);
 int cgf_attach(struct cgf_conn *c, __u64 cgroup_id, const char *name);
+/* ATTACH with ATTACH_ON_EXEC: the subtree's tasks are judged from their next execve. */
+int cgf_attach_on_exec(struct cgf_conn *c, __u64 cgroup_id, const char *name);
 int cgf_detach(struct cgf_conn *c, __u64 cgroup_id);
 int cgf_lock(struct cgf_conn *c);
 /* The id of the family's "denials" multicast group, from nlctrl: > 0, or -1 (diagnosed). */
@@ -165,6 +167,8 @@ struct cgf_attach_rec {
 	__u64 cgroup_id;
 	char path[256];
 	char profile[CGFENCE_MAX_NAME];
+	bool on_exec;
+	__u32 pending;
 };
 
 /* PROFILE_GET of one name (doit). */

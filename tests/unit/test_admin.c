@@ -228,7 +228,7 @@ static void test_usage(void)
 
 	synopsis_is("load", "usage: cgfence load [--profile NAME] FILE...");
 	synopsis_is("unload", "usage: cgfence unload [--force] NAME");
-	synopsis_is("attach", "usage: cgfence attach NAME (CGROUP_PATH | --pid PID)");
+	synopsis_is("attach", "usage: cgfence attach [--on-exec] NAME (CGROUP_PATH | --pid PID)");
 	synopsis_is("detach", "usage: cgfence detach (CGROUP_PATH | --pid PID)");
 	synopsis_is("list", "usage: cgfence list [--json]");
 	synopsis_is("show", "usage: cgfence show [--json] NAME");
@@ -325,7 +325,15 @@ static void test_rows(void)
 	msg = attach_msg(1234, "/web", "web", -1);
 	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), 0, "row: attachment reply parses");
 	tap_ok(a.cgroup_id == 1234 && a.path && !strcmp(a.path, "/web") &&
-	       !strcmp(a.profile, "web"), "row: id, path, profile");
+	       !strcmp(a.profile, "web") && !a.on_exec && !a.pending,
+	       "row: id, path, profile; immediate, nothing pending");
+	free(a.path);
+	nlmsg_free(msg);
+	msg = attach_msg(1234, "/web", "web", -1);
+	nla_put_flag(msg, CGFENCE_A_ATTACH_ON_EXEC);
+	nla_put_u32(msg, CGFENCE_A_ATTACH_PENDING, 7);
+	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), 0, "row: on-exec attachment parses");
+	tap_ok(a.on_exec && a.pending == 7, "row: on-exec, 7 tasks pending");
 	free(a.path);
 	tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -EPROTO,
 		   "row: an attachment is not a profile");
@@ -373,8 +381,8 @@ static void test_render(void)
 		  .generation = 12 },
 	};
 	struct cgf_attach_row attachments[] = {
-		{ 1234, "/web", "docker-default" },
-		{ 99, "/system.slice/a\nb.scope", "docker-default" },
+		{ 1234, "/web", "docker-default", .on_exec = false },
+		{ 99, "/system.slice/a\nb.scope", "docker-default", .on_exec = true, .pending = 3 },
 	};
 	struct cgf_listing l = { profiles, 2, attachments, 2 };
 	struct cgf_listing empty = { NULL, 0, NULL, 0 };
@@ -386,17 +394,17 @@ static void test_render(void)
 		   "docker-default  enforce       54            2           1\n"
 		   "web             complain       3            0          12\n"
 		   "\n"
-		   "CGROUP                        ID  PROFILE\n"
-		   "/web                        1234  docker-default\n"
-		   "/system.slice/a\\x0ab.scope    99  docker-default\n",
+		   "CGROUP                        ID  PROFILE         FROM     PENDING\n"
+		   "/web                        1234  docker-default  now      -\n"
+		   "/system.slice/a\\x0ab.scope    99  docker-default  exec     3\n",
 		   "render: list, plain");
 	free(text);
 	text = render(cgf_list_render_json, &l);
 	tap_is_str(text,
 		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1}\n"
 		   "{\"type\":\"profile\",\"name\":\"web\",\"mode\":\"complain\",\"rules\":3,\"attachments\":0,\"generation\":12}\n"
-		   "{\"type\":\"attachment\",\"cgroup\":\"/web\",\"cgroup_id\":1234,\"profile\":\"docker-default\"}\n"
-		   "{\"type\":\"attachment\",\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99,\"profile\":\"docker-default\"}\n",
+		   "{\"type\":\"attachment\",\"cgroup\":\"/web\",\"cgroup_id\":1234,\"profile\":\"docker-default\",\"on_exec\":false,\"pending\":0}\n"
+		   "{\"type\":\"attachment\",\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99,\"profile\":\"docker-default\",\"on_exec\":true,\"pending\":3}\n",
 		   "render: list, JSON, one object per line");
 	free(text);
 	text = render(cgf_list_render_plain, &empty);
@@ -541,7 +549,7 @@ static void test_dump_retry(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(143);
+	tap_plan(145);
 	test_load_unload();
 	test_attach_detach();
 	test_read_commands();

@@ -134,6 +134,9 @@ static void test_status_render(void)
 	st.attachments = 7;
 	st.has_denials_lost = true;
 	st.denials_lost = 18446744073709551615ull;
+	st.has_on_exec = true;
+	st.on_exec = 2;
+	st.pending = 5;
 	st.locked = true;
 
 	got = capture(status_plain_fn, &st);
@@ -144,6 +147,7 @@ static void test_status_render(void)
 		   "hooks attached:      11/12\n"
 		   "profiles loaded:     4294967295\n"
 		   "containers attached: 7\n"
+		   "on exec:             2 attached, 5 tasks yet to exec\n"
 		   "denials lost:        18446744073709551615\n"
 		   "locked:              yes\n",
 		   "status plain: lsm, locked, large counts, hostile version");
@@ -154,7 +158,7 @@ static void test_status_render(void)
 		   "{\"module_version\":\"1.0 \\\"x\\\"\\n\",\"tool_version\":\""
 		   CGFENCE_VERSION "\",\"backend\":\"lsm\",\"hooks_attached\":11,"
 		   "\"hooks_total\":12,\"profiles\":4294967295,\"attachments\":7,"
-		   "\"denials_lost\":18446744073709551615,\"locked\":true}\n",
+		   "\"on_exec\":2,\"pending\":5,\"denials_lost\":18446744073709551615,\"locked\":true}\n",
 		   "status json: lsm, locked, large counts, escaped version");
 	free(got);
 
