@@ -396,9 +396,6 @@ int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
 	}
 
 	mutex_lock(&cgf_store.lock);
-	err = cgf_store_check_unlocked(extack);
-	if (err)
-		goto out;
 	cgf_store_prune_dead();
 	slot = cgf_slot_find(name);
 	if (!slot) {
@@ -407,9 +404,14 @@ int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
 		goto out;
 	}
 
+	/*
+	 * Locked, a new attachment only adds confinement (attachments intersect), so new
+	 * containers can still be confined; changing an existing one could weaken it.
+	 */
 	att = cgf_attachment_find_locked(cgroup_id);
 	if (att) {
-		err = cgf_store_reattach(att, slot, on_exec, extack);
+		err = cgf_store_check_unlocked(extack) ?:
+		      cgf_store_reattach(att, slot, on_exec, extack);
 		goto out;
 	}
 

@@ -163,9 +163,12 @@ const struct cgf_cmd cgf_commands[] = {
 		.args = "--yes",
 		.summary = "forbid every policy change and module unload until reboot",
 		.help = "Locks policy: until reboot no profile can be loaded, replaced, removed\n"
-			"or switched, no cgroup attached or detached, and the module cannot be\n"
-			"unloaded. This cannot be undone, so --yes is required. Prints\n"
-			"\"policy locked until reboot\". Later changes fail with exit status 1.",
+			"or switched, no attachment changed or detached, no module parameter\n"
+			"changed, and the module cannot be unloaded. A cgroup with no attachment\n"
+			"can still be attached (immediately or --on-exec): that only adds\n"
+			"confinement, so containers started later are confined too. This cannot\n"
+			"be undone, so --yes is required. Prints \"policy locked until reboot\".\n"
+			"Later changes fail with exit status 1.",
 		.opts = CGF_OPTF(CGF_OPT_YES),
 		.min_args = 0,
 		.max_args = 0,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -23,6 +24,7 @@
 #define BOX		CGROUP_ROOT "/t_lock.box"
 #define FREE		CGROUP_ROOT "/t_lock.free"
 #define DOOMED		CGROUP_ROOT "/t_lock.doomed"
+#define LATER		CGROUP_ROOT "/t_lock.later"
 
 #define R		CGFENCE_FILE_READ
 #define ALLOW		CGFENCE_EFFECT_ALLOW
@@ -157,7 +159,7 @@ static int case_changes_refused(void *arg)
 {
 	struct cgf_snapshot before, after;
 	struct cgf_conn c;
-	__u64 box = cgroup_id_of(BOX), free_id = cgroup_id_of(FREE);
+	__u64 box = cgroup_id_of(BOX);
 	int ret = 0;
 
 	(void)arg;
@@ -172,8 +174,9 @@ static int case_changes_refused(void *arg)
 			     &c);
 	ret |= expect_locked("PROFILE_MODE lk complain",
 			     cgf_profile_set_mode(&c, "lk", COMPLAIN), &c);
-	ret |= expect_locked("ATTACH lk to a free cgroup", cgf_attach(&c, free_id, "lk"), &c);
 	ret |= expect_locked("re-ATTACH the box to lk2", cgf_attach(&c, box, "lk2"), &c);
+	ret |= expect_locked("re-ATTACH the box to lk on exec",
+			     cgf_attach_on_exec(&c, box, "lk"), &c);
 	ret |= expect_locked("DETACH the box", cgf_detach(&c, box), &c);
 	ret |= expect_locked("LOCK again", cgf_lock(&c), &c);
 	cgf_conn_close(&c);
@@ -231,6 +234,54 @@ static int case_removed_cgroup(void *arg)
 	if (st.attachments != 1)
 		return tap_fail("STATUS attachments %u after the rmdir, want 1", st.attachments);
 	return 0;
+}
+
+static int child_exec_secret_denied(void *arg)
+{
+	(void)arg;
+	/* On exec: still free before it, refused from the program the exec starts. */
+	if (expect_err("open " SECRET " before the exec", try_open(SECRET, O_RDONLY), 0))
+		return -1;
+	execl("/bin/busybox", "cat", SECRET, (char *)NULL);
+	return tap_fail("exec busybox: %s", errname(-errno));
+}
+
+/*
+ * Attachments only add confinement: a locked host still confines the containers it
+ * starts later, immediately or on exec; once made, those are as fixed as the others.
+ */
+static int case_new_attachments(void *arg)
+{
+	struct cgf_conn c;
+	pid_t pid;
+	int status, ret = 0;
+
+	(void)arg;
+	if (mkdir(LATER, 0755) && errno != EEXIST)
+		return tap_fail("mkdir " LATER ": %s", errname(-errno));
+	if (cgf_conn_open(&c))
+		return -1;
+	ret |= expect_err("ATTACH lk to a cgroup with no attachment",
+			  cgf_attach(&c, cgroup_id_of(FREE), "lk"), 0);
+	ret |= expect_err("ATTACH lk on exec to another",
+			  cgf_attach_on_exec(&c, cgroup_id_of(LATER), "lk"), 0);
+	ret |= expect_locked("DETACH the new attachment", cgf_detach(&c, cgroup_id_of(FREE)), &c);
+	ret |= expect_locked("re-ATTACH it to lk2", cgf_attach(&c, cgroup_id_of(FREE), "lk2"),
+			     &c);
+	ret |= expect_locked("re-ATTACH the on-exec one immediately",
+			     cgf_attach(&c, cgroup_id_of(LATER), "lk"), &c);
+	cgf_conn_close(&c);
+	if (ret || run_in_cgroup(FREE, NULL, child_secret_denied, NULL))
+		return -1;
+	pid = start_in_cgroup(LATER, NULL, child_exec_secret_denied, NULL);
+	if (pid < 0)
+		return -1;
+	/* busybox cat exits 1 when its open fails, and says why. */
+	if (waitpid(pid, &status, 0) != pid)
+		return tap_fail("waitpid: %s", errname(-errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+		return tap_fail("cat " SECRET " after the exec: status 0x%x, want exit 1", status);
+	return expect_err("open " SECRET " on the host", try_open(SECRET, O_RDONLY), 0);
 }
 
 /*
@@ -356,7 +407,7 @@ static int case_params(void *arg)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
-	tap_plan(14);
+	tap_plan(15);
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	tap_case("before LOCK: profiles lk and lk2, lk attached, its task denied (control)",
 		 case_setup, NULL);
@@ -372,6 +423,9 @@ int main(int argc, char **argv)
 		 case_enforcing, NULL);
 	tap_case("after LOCK: a removed cgroup still drops its attachment",
 		 case_removed_cgroup, NULL);
+	tap_case("after LOCK: new cgroups can be attached, immediately and on exec, and their"
+		 " tasks are confined; those attachments cannot be detached or changed: EPERM",
+		 case_new_attachments, NULL);
 	tap_case("after LOCK: rmmod gets the kernel's EWOULDBLOCK (the lock's reference), the"
 		 " module stays and stays locked", case_rmmod, NULL);
 	tap_case("after LOCK: rmmod --force (O_TRUNC) EPERM, enforcement goes on",

@@ -4,7 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
-tap_plan 16
+tap_plan 17
 
 # Locking lasts until reboot: run.sh boots a VM for this test alone.
 dir=/tmp/t_lock_cli
@@ -79,7 +79,9 @@ tap_result "lock --yes: exit 0, \"policy locked until reboot\", status --json lo
 refused "load" cgfence load "$dir/lk.cgf"
 refused "unload --force lk" cgfence unload --force lk
 refused "mode lk complain" cgfence mode lk complain
-refused "attach lk to another cgroup" cgfence attach lk "$free"
+expect_run "locked: attach lk to a cgroup with no attachment still works" 0 \
+	cgfence attach lk "$free"
+refused "detach that new attachment" cgfence detach "$free"
 refused "detach the box" cgfence detach "$box"
 refused "lock --yes again" cgfence lock --yes
 
