@@ -20,7 +20,9 @@
 #define DIR		"/tmp/t_on_exec"
 #define SECRET		DIR "/secret"
 #define PUBLIC		DIR "/public"
+#define OTHER		DIR "/other"
 #define PROFILE		"t_on_exec"
+#define OUTER		"t_on_exec_outer"
 
 #define R		CGFENCE_FILE_READ
 #define DENY		CGFENCE_EFFECT_DENY
@@ -28,6 +30,7 @@
 #define ENFORCE		CGFENCE_MODE_ENFORCE
 
 static const struct cgf_file_rule deny_secret[] = { { 1, DENY, R, SECRET } };
+static const struct cgf_file_rule deny_other[] = { { 1, DENY, R, OTHER } };
 
 /* What the calling task may read: the profile refuses SECRET and leaves PUBLIC. */
 enum state { UNCONFINED = 'u', CONFINED = 'c', BROKEN = 'x' };
@@ -243,7 +246,8 @@ static int case_setup(void *arg)
 {
 	(void)arg;
 	mkdir(DIR, 0755);
-	if (make_file(SECRET, "secret", 0644) || make_file(PUBLIC, "public", 0644))
+	if (make_file(SECRET, "secret", 0644) || make_file(PUBLIC, "public", 0644) ||
+	    make_file(OTHER, "other", 0644))
 		return -1;
 	return 0;
 }
@@ -501,12 +505,91 @@ out:
 	return ret;
 }
 
+/*
+ * Nested: an immediate attachment above an on-exec one judges the pending task all the
+ * same; after the exec both do.
+ */
+static int nested_child(void *arg)
+{
+	(void)arg;
+	if (expect_err("pending, open " OTHER " (the outer attachment judges it)",
+		       try_open(OTHER, O_RDONLY), -EACCES) ||
+	    expect_state("pending under the inner on-exec attachment", UNCONFINED))
+		return -1;
+	execl("/bin/busybox", "cat", OTHER, (char *)NULL);
+	return tap_fail("exec busybox: %s", errname(-errno));
+}
+
+static int nested_exec_secret(void *arg)
+{
+	(void)arg;
+	execl("/bin/busybox", "cat", SECRET, (char *)NULL);
+	return tap_fail("exec busybox: %s", errname(-errno));
+}
+
+static int expect_cat_refused(pid_t pid, const char *what)
+{
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (waitpid(pid, &status, 0) != pid)
+		return tap_fail("waitpid: %s", errname(-errno));
+	/* busybox cat exits 1 when its open fails (and says why on stderr). */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+		return tap_fail("%s after the exec: status 0x%x, want exit 1", what, status);
+	return 0;
+}
+
+static int case_nested(void *arg)
+{
+	char outer_dir[256];
+	struct box_on_exec b;
+	struct cgf_conn c;
+	__u64 outer_id = 0;
+	int ret = -1;
+
+	(void)arg;
+	if (cgroup_self_dir(outer_dir, sizeof(outer_dir)))
+		return tap_fail("cannot read our own cgroup");
+	strncat(outer_dir, "/outer", sizeof(outer_dir) - strlen(outer_dir) - 1);
+	if (mkdir(outer_dir, 0755))
+		return tap_fail("mkdir %s: %s", outer_dir, errname(-errno));
+	if (box_setup(&b, "outer/box"))
+		goto out;
+	outer_id = cgroup_id_of(outer_dir);
+	if (cgf_conn_open(&c))
+		goto out;
+	ret = cgf_profile_load(&c, OUTER, ENFORCE, ALLOW, deny_other, 1) ?:
+	      expect_err("ATTACH the outer cgroup", cgf_attach(&c, outer_id, OUTER), 0);
+	cgf_conn_close(&c);
+	if (ret || box_attach(&b, true, 0)) {
+		ret = -1;
+		goto out;
+	}
+	ret = expect_cat_refused(start_in_cgroup(b.dir, NULL, nested_child, NULL),
+				 "cat " OTHER) ?:
+	      expect_cat_refused(start_in_cgroup(b.dir, NULL, nested_exec_secret, NULL),
+				 "cat " SECRET) ?:
+	      host_unchanged();
+out:
+	box_teardown(&b);
+	if (outer_id && !cgf_conn_open(&c)) {
+		cgf_detach(&c, outer_id);
+		cgf_profile_remove(&c, OUTER, true);
+		cgf_conn_close(&c);
+	}
+	if (rmdir(outer_dir))
+		tap_diag("rmdir %s: %s", outer_dir, errname(-errno));
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--probe"))
 		return probe_main(argc, argv);
 	tap_init(argc, argv);
-	tap_plan(9);
+	tap_plan(10);
 	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
 	tap_case("setup: " SECRET " and " PUBLIC, case_setup, NULL);
 	tap_case("attach --on-exec: a task already there and the child it forks read " SECRET
@@ -521,6 +604,9 @@ int main(int argc, char **argv)
 	tap_case("re-attach: on-exec to immediate confines a pending task at once; immediate"
 		 " to on-exec is EBUSY and changes nothing", case_reattach, NULL);
 	tap_case("detach with a task pending", case_detach_pending, NULL);
+	tap_case("nested: an immediate attachment above judges a pending task (EACCES on its"
+		 " file), the on-exec one only after the exec (EACCES on its own)", case_nested,
+		 NULL);
 	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
 	return tap_done();
 }
