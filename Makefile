@@ -93,6 +93,12 @@ install: all
 	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
 	install -d $(DESTDIR)/usr/share/cgfence/policy
 	install -m 0644 $(TOP)/policy/*.cgf $(DESTDIR)/usr/share/cgfence/policy/
+	install -D -m 0755 $(TOP)/userspace/oci/cgfence-runc $(DESTDIR)/usr/sbin/cgfence-runc
+	install -D -m 0644 $(TOP)/userspace/oci/hooks.d/cgfence.json \
+		$(DESTDIR)/usr/share/containers/oci/hooks.d/cgfence.json
+	@# A configuration file the host may have edited is never overwritten.
+	@if [ ! -e $(DESTDIR)/etc/cgfence/oci.conf ]; then \
+		install -D -m 0644 $(TOP)/userspace/oci/oci.conf $(DESTDIR)/etc/cgfence/oci.conf; fi
 
 checkpatch:
 	@bash $(TOP)/tests/checkpatch.sh

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "client.h"
 #include "nl.h"
+#include "oci.h"
 #include "output.h"
 #include "util.h"
 
@@ -29,6 +30,9 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_SINCE] = { "since", 0, "SEQ", "start at record number SEQ" },
 	[CGF_OPT_ON_EXEC] = { "on-exec", 0, NULL,
 			      "judge each task from its next execve, not at once" },
+	[CGF_OPT_CONFIG] = { "config", 0, "FILE", "read FILE, not " CGF_OCI_CONF },
+	[CGF_OPT_HOOK_PATH] = { "hook-path", 0, "PATH",
+				"the hook runs PATH, not " CGF_OCI_HOOK_PATH },
 };
 
 static const char exit_codes[] =

@@ -6,6 +6,8 @@
 #include "cmd_admin.h"
 #include "cmd_check.h"
 #include "cmd_denials.h"
+#include "cmd_oci.h"
+#include "oci.h"
 #include "cmd_status.h"
 #include "util.h"
 
@@ -198,6 +200,43 @@ const struct cgf_cmd cgf_commands[] = {
 		.max_args = 1,
 		.check = cgf_check_learn,
 		.run = cgf_cmd_learn,
+	},
+	{
+		.name = "oci-hook",
+		.args = "",
+		.summary = "OCI createRuntime hook: confine a new container from its entrypoint",
+		.help = "Run by a container runtime (runc, crun, podman, CRI-O) as a createRuntime\n"
+			"hook, with the container's state (OCI runtime spec) on standard input.\n"
+			"Attaches a profile on exec to the cgroup of the container's init: the\n"
+			"runtime's own setup is not judged, the entrypoint is from its first\n"
+			"instruction. The profile is the annotation " CGF_OCI_ANNOTATION ",\n"
+			"else default_profile in " CGF_OCI_CONF " (or --config FILE);\n"
+			"\"" CGF_OCI_UNCONFINED "\" runs the container unconfined, only where that\n"
+			"file says allow_unconfined = yes. It fails closed: with no profile, an\n"
+			"unknown one, the module not loaded, a state it cannot read or a refused\n"
+			"attach it prints one line on stderr and exits non-zero, and the runtime\n"
+			"does not start the container. Prints nothing on success.",
+		.opts = CGF_OPTF(CGF_OPT_CONFIG),
+		.min_args = 0,
+		.max_args = 0,
+		.run = cgf_cmd_oci_hook,
+	},
+	{
+		.name = "oci-prepare",
+		.args = "BUNDLE",
+		.summary = "add the cgfence hook to an OCI bundle's config.json",
+		.help = "Adds a createRuntime hook that runs \"" CGF_OCI_HOOK_PATH " oci-hook\"\n"
+			"(--hook-path PATH for another place) to BUNDLE/config.json, replacing\n"
+			"the file atomically and keeping its mode; nothing changes when the hook\n"
+			"is there already. With --profile NAME it also sets the annotation\n"
+			CGF_OCI_ANNOTATION " to NAME (replacing one that is there), which the\n"
+			"hook then reads. cgfence-runc, the runtime Docker is given, runs this\n"
+			"before runc create and run.",
+		.opts = CGF_OPTF(CGF_OPT_HOOK_PATH) | CGF_OPTF(CGF_OPT_PROFILE),
+		.check = cgf_check_oci_prepare,
+		.min_args = 1,
+		.max_args = 1,
+		.run = cgf_cmd_oci_prepare,
 	},
 	{
 		.name = "help",
