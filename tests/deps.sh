@@ -16,7 +16,7 @@ check_only=0
 die() { echo "cgfence deps: $*" >&2; exit 1; }
 
 # Everything the build, the VM tests, KUnit under UML and the demo use (e2fsprogs: the
-# VM tests' ext4 images).
+# VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes).
 packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
@@ -24,6 +24,7 @@ packages=(
 	linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	e2fsprogs
+	runc crun
 )
 
 missing=()

@@ -92,6 +92,18 @@ e2e_ext4_images() {
 	EOF
 }
 
+# e2e_copy_program ROOT PROGRAM DEST: PROGRAM at ROOT/DEST, with every library it links
+# (as ldd lists them, the ELF interpreter included) at its own path under ROOT.
+e2e_copy_program() {
+	local root=$1 prog=$2 dest=$3 lib
+
+	[ -x "$prog" ] || return 1
+	install -D -m 0755 "$prog" "$root$dest" || return 1
+	for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib" || return 1
+	done
+}
+
 # e2e_build: compiles the test programs and packs build/e2e/initramfs.cpio.gz.
 e2e_build() {
 	local root="$e2e_work/root" t name log="$e2e_work/build.log"
@@ -150,6 +162,16 @@ e2e_build() {
 
 	if ! e2e_cc "$root/bin/runas" "$e2e_src/runas.c" >> "$log" 2>&1; then
 		e2e_error="cannot compile runas.c: $(head -c 2000 "$log")"
+		return 1
+	fi
+	if ! e2e_cc "$root/e2e/oci_probe" "$e2e_src/oci_probe.c" >> "$log" 2>&1; then
+		e2e_error="cannot compile oci_probe.c: $(head -c 2000 "$log")"
+		return 1
+	fi
+	# Real container runtimes (t_runtimes), with the libraries they link.
+	if ! e2e_copy_program "$root" "$(command -v runc)" /usr/sbin/runc >> "$log" 2>&1 ||
+	   ! e2e_copy_program "$root" "$(command -v crun)" /usr/bin/crun >> "$log" 2>&1; then
+		e2e_error="cannot copy runc and crun into the image (run: make deps): $(head -c 2000 "$log")"
 		return 1
 	fi
 	for t in "$e2e_src"/t_*.c; do

@@ -15,6 +15,7 @@ set -u
 
 tap_port=/dev/ttyS1
 per_test_timeout=60
+runtimes_timeout=240
 
 # Raw: the host must read exactly what the tests printed (no CR added, no echo).
 stty -F "$tap_port" raw -echo 2>/dev/null
@@ -79,7 +80,10 @@ for name in $tests; do
 	# Writing 0 to cgroup.procs moves the writer: the test starts inside its own cgroup.
 	# Results stream out as they come: if the kernel dies mid-test, the host still has them.
 	# shellcheck disable=SC2016
-	timeout "$per_test_timeout" sh -c 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"' \
+	limit=$per_test_timeout
+	# Real container runtimes under software emulation: each container takes seconds.
+	[ "$name" = t_runtimes ] && limit=$runtimes_timeout
+	timeout "$limit" sh -c 'echo 0 > "$1/cgroup.procs" && shift && exec "$@"' \
 		sh "$cg" "$t" < /dev/null >&3 2>&1
 	rc=$?
 	# Leftovers would stall the runner and decide the next test: record them, then kill them.
@@ -87,7 +91,7 @@ for name in $tests; do
 	[ -s "/tmp/$name.left" ] && echo 1 > "$cg/cgroup.kill"
 	echo "# e2e-test-end $name exit=$rc" >&3
 	[ "$rc" -eq 124 ] || [ "$rc" -eq 143 ] &&
-		echo "# $name: exit status $rc: killed after ${per_test_timeout}s?" >&3
+		echo "# $name: exit status $rc: killed after ${limit}s?" >&3
 
 	problems=""
 	[ -s "/tmp/$name.left" ] && problems="$problems processes-left-in-cgroup"
