@@ -16,7 +16,8 @@ TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
 TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
-.PHONY: all module test-modules tool deps check harness unit kunit e2e demo install clean checkpatch
+.PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install clean \
+	checkpatch
 
 all: module tool
 
@@ -67,6 +68,10 @@ kunit:
 e2e: all test-modules
 	@bash $(TOP)/tests/e2e/run.sh
 
+# A Debian 12 image with systemd, podman and Docker, booted in QEMU (tests/system/run.sh).
+e2e-system: all test-modules
+	@bash $(TOP)/tests/system/run.sh
+
 # Every suite runs even when an earlier one fails; each runner's exit status is kept next to
 # its results, and the summary counts a non-zero one as a failure of its own.
 check: deps
@@ -77,6 +82,8 @@ check: deps
 	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
 	@if [ ! -e $(BUILD)/results/build.failed ]; then \
 		bash $(TOP)/tests/e2e/run.sh; echo $$? > $(BUILD)/results/e2e.rc; fi
+	@if [ ! -e $(BUILD)/results/build.failed ]; then \
+		bash $(TOP)/tests/system/run.sh; echo $$? > $(BUILD)/results/system.rc; fi
 	@bash $(TOP)/tests/summary.sh $(BUILD)/results
 
 demo: deps all

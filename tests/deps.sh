@@ -16,7 +16,8 @@ check_only=0
 die() { echo "cgfence deps: $*" >&2; exit 1; }
 
 # Everything the build, the VM tests, KUnit under UML and the demo use (e2fsprogs: the
-# VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes).
+# VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes;
+# debootstrap: the Debian system image of tests/system).
 packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
@@ -25,6 +26,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	e2fsprogs
 	runc crun
+	debootstrap
 )
 
 missing=()
