@@ -36,7 +36,8 @@ const struct cgf_cmd cgf_commands[] = {
 		.summary = "show the module's version, hook backend, profiles and attachments",
 		.help = "Shows the loaded module's version, how its hooks reach the kernel\n"
 			"(ftrace or lsm), how many hooks are attached, how many profiles are\n"
-			"loaded, how many containers are attached and whether policy is locked.",
+			"loaded, how many containers are attached (and how many of those on exec,\n"
+			"with the tasks they leave pending) and whether policy is locked.",
 		.opts = CGF_OPTF(CGF_OPT_JSON),
 		.min_args = 0,
 		.max_args = 0,
@@ -121,10 +122,12 @@ const struct cgf_cmd cgf_commands[] = {
 		.args = "",
 		.summary = "list the loaded profiles and the attached cgroups",
 		.help = "Lists the loaded profiles (name, mode, rules, attachments, generation)\n"
-			"and the attached cgroups (path from the cgroup root, id, profile) as two\n"
-			"tables. With --json, one object per line:\n"
+			"and the attached cgroups (path from the cgroup root, id, profile; FROM\n"
+			"\"now\", or \"exec\" for an on-exec attachment, with PENDING the tasks\n"
+			"it does not judge until they exec) as two tables. With --json, one\n"
+			"object per line:\n"
 			"  {\"type\":\"profile\",\"name\":N,\"mode\":M,\"rules\":R,\"attachments\":A,\"generation\":G}\n"
-			"  {\"type\":\"attachment\",\"cgroup\":PATH,\"cgroup_id\":ID,\"profile\":N}",
+			"  {\"type\":\"attachment\",\"cgroup\":PATH,\"cgroup_id\":ID,\"profile\":N,\"on_exec\":B,\"pending\":P}",
 		.opts = CGF_OPTF(CGF_OPT_JSON),
 		.min_args = 0,
 		.max_args = 0,
