@@ -90,6 +90,7 @@ static char *read_path(const char *path, size_t *len)
 __printf(3, 4)
 static int hook_fail(int code, const char *id, const char *fmt, ...)
 {
+	char msg[CGF_OCI_ERR_MAX + CGF_ERRMSG_MAX];
 	va_list ap;
 
 	fputs("cgfence oci-hook: ", stderr);
@@ -98,9 +99,11 @@ static int hook_fail(int code, const char *id, const char *fmt, ...)
 		cgf_plain_string(stderr, id);
 		fputs(": ", stderr);
 	}
+	/* Messages quote the state's own strings: a newline there must not make two lines. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	cgf_safe_text(stderr, msg);
 	fputs(": not started\n", stderr);
 	return code;
 }
@@ -151,8 +154,9 @@ int cgf_cmd_oci_hook(const struct cgf_inv *inv)
 				 errno == EFBIG ? "more than 1 MiB" : strerror(errno));
 	rc = cgf_oci_state_parse(text, len, &st, err, sizeof(err));
 	free(text);
+	/* st.id is set as soon as the state gave a valid one: the line names the container. */
 	if (rc)
-		return hook_fail(CGF_EXIT_FAIL, NULL, "%s", err);
+		return hook_fail(CGF_EXIT_FAIL, st.id, "%s", err);
 	if (load_conf(inv, &conf, err, sizeof(err)))
 		return hook_fail(CGF_EXIT_FAIL, st.id, "%s", err);
 	rc = cgf_oci_choose(&st, &conf, profile, sizeof(profile), err, sizeof(err));

@@ -50,6 +50,8 @@ int cgf_oci_state_parse(const char *text, size_t len, struct cgf_oci_state *st, 
 	id = cgf_json_member(&j, 0, "id");
 	if (id >= 0 && (j.toks[id].type != CGF_JSON_STRING ||
 			cgf_json_decode(&j, id, st->id, sizeof(st->id)) < 0)) {
+		/* What was decoded of it names nothing: the message must not quote it. */
+		st->id[0] = '\0';
 		say(err, errlen,
 		    "the container state's \"id\" is not a string of at most %zu bytes",
 		    sizeof(st->id) - 1);

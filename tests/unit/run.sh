@@ -301,4 +301,24 @@ if [ "$tool_ok" -eq 1 ]; then
 	CASES
 fi
 
+# The hook's one line, as runtimes show it.
+if [ "$tool_ok" -eq 1 ]; then
+	oci=$out/oci
+	rm -rf "$oci" && mkdir -p "$oci"
+	printf 'default_profile = web\n' >"$oci/web.conf"
+	while IFS='|' read -r state want; do
+		printf '%s' "$state" >"$oci/state.json"
+		run_tool "$tool" oci-hook --config "$oci/web.conf" <"$oci/state.json"
+		check "'oci-hook' with $state exits 1" [ "$rc" -eq 1 ]
+		check "'oci-hook' with $state prints one line naming the container" \
+			[ "$stderr" = "cgfence oci-hook: $want: not started" ]
+	done <<-'CASES'
+	{"id":"c1"}|container c1: the container state has no "pid"
+	{"id":"c1","pid":-1}|container c1: the container state's "pid" is not a process id (1 to 2147483647)
+	{"id":"c1","pid":1,"annotations":{"org.cgfence.profile":"a\nb"}}|container c1: annotation org.cgfence.profile: invalid profile name 'a\x0ab': a profile name has only letters, digits, '_', '.' and '-'
+	CASES
+
+	rm -rf "$oci"
+fi
+
 finished=1
