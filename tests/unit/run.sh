@@ -301,10 +301,10 @@ if [ "$tool_ok" -eq 1 ]; then
 	CASES
 fi
 
-# The hook's one line, as runtimes show it.
+# The hook's one line and cgfence-runc's reading of runc's command line, as runtimes call them.
 if [ "$tool_ok" -eq 1 ]; then
 	oci=$out/oci
-	rm -rf "$oci" && mkdir -p "$oci"
+	rm -rf "$oci" && mkdir -p "$oci/bundle" "$oci/cwd"
 	printf 'default_profile = web\n' >"$oci/web.conf"
 	while IFS='|' read -r state want; do
 		printf '%s' "$state" >"$oci/state.json"
@@ -318,6 +318,39 @@ if [ "$tool_ok" -eq 1 ]; then
 	{"id":"c1","pid":1,"annotations":{"org.cgfence.profile":"a\nb"}}|container c1: annotation org.cgfence.profile: invalid profile name 'a\x0ab': a profile name has only letters, digits, '_', '.' and '-'
 	CASES
 
+	# A runc that records its arguments; the wrapper runs from a directory with a config.json
+	# of its own, which only a wrong guess at the bundle would touch.
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/runc.args"\n' "$oci" >"$oci/fake-runc"
+	chmod +x "$oci/fake-runc"
+	runc_wrapper() { # ARGS...: sets rc, stdout, stderr
+		rm -f "$oci/runc.args"
+		printf '{}' >"$oci/bundle/config.json"
+		printf '{}' >"$oci/cwd/config.json"
+		CGFENCE_TOOL=$tool CGFENCE_RUNC=$oci/fake-runc \
+			run_tool env -C "$oci/cwd" sh "$top/userspace/oci/cgfence-runc" "$@"
+	}
+	hooked() { # FILE
+		grep -qF '"createRuntime":[{"path":"/usr/sbin/cgfence","args":["cgfence","oci-hook"]}]' "$1"
+	}
+	for spelling in "-b $oci/bundle" "--bundle $oci/bundle" "-bundle $oci/bundle" \
+		"--b $oci/bundle" "-b=$oci/bundle" "--bundle=$oci/bundle" "-bundle=$oci/bundle"; do
+		# shellcheck disable=SC2086 # the spelling is meant to split into words
+		runc_wrapper create --pid-file /p $spelling c1
+		check "cgfence-runc create $spelling: the bundle has the hook" hooked "$oci/bundle/config.json"
+		check "cgfence-runc create $spelling: the current directory is untouched" \
+			[ "$(cat "$oci/cwd/config.json")" = '{}' ]
+	done
+	runc_wrapper create --no-such-option -b "$oci/bundle" c1
+	check "cgfence-runc create with an option it does not know exits 1" [ "$rc" -eq 1 ]
+	check "cgfence-runc create with an option it does not know: runc is not run" \
+		[ ! -e "$oci/runc.args" ]
+	check "cgfence-runc create with an option it does not know: says so" \
+		[ "$stderr" = "cgfence-runc: unknown option '--no-such-option' of runc create: cannot tell where the bundle is; not running runc" ]
+	runc_wrapper --cgfence-profile restricted create -b "$oci/bundle" c1
+	check "cgfence-runc --cgfence-profile NAME: runc does not see it" \
+		[ "$(cat "$oci/runc.args" 2>/dev/null)" = "$(printf '%s\n' create -b "$oci/bundle" c1)" ]
+	check "cgfence-runc --cgfence-profile NAME: the annotation names it" \
+		grep -qF '"org.cgfence.profile":"restricted"' "$oci/bundle/config.json"
 	rm -rf "$oci"
 fi
 
