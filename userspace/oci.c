@@ -245,8 +245,8 @@ int cgf_oci_add_hook(const char *text, size_t len, const char *hook_path, char *
 {
 	char quoted[4200], entry[4300], insert[4400];
 	int hooks, cr, el, ret = -EINVAL;
+	size_t at = 0, from, to;
 	struct cgf_json j;
-	size_t at = 0;
 	char *result;
 
 	*out = NULL;
@@ -262,6 +262,19 @@ int cgf_oci_add_hook(const char *text, size_t len, const char *hook_path, char *
 	}
 	hooks = cgf_json_member(&j, 0, "hooks");
 	cr = cgf_json_member(&j, hooks, "createRuntime");
+	/* null is how Go writes an absent object or list: runc reads it as none. */
+	if (hooks >= 0 && j.toks[hooks].type == CGF_JSON_NULL) {
+		from = j.toks[hooks].start;
+		to = j.toks[hooks].end;
+		snprintf(insert, sizeof(insert), "{\"createRuntime\":[%s]}", entry);
+		goto splice;
+	}
+	if (cr >= 0 && j.toks[cr].type == CGF_JSON_NULL) {
+		from = j.toks[cr].start;
+		to = j.toks[cr].end;
+		snprintf(insert, sizeof(insert), "[%s]", entry);
+		goto splice;
+	}
 	if (hooks >= 0 && j.toks[hooks].type != CGF_JSON_OBJECT) {
 		say(err, errlen, "config.json: \"hooks\" is not an object");
 		goto out;
@@ -288,7 +301,12 @@ int cgf_oci_add_hook(const char *text, size_t len, const char *hook_path, char *
 				 j.toks[cr].children ? "," : "");
 		}
 	}
-	result = splice(text, len, at, at, at ? insert : "");
+	from = at;
+	to = at;
+	if (!at)
+		insert[0] = '\0';
+splice:
+	result = splice(text, len, from, to, insert);
 	if (!result) {
 		ret = -ENOMEM;
 		goto out;

@@ -248,6 +248,10 @@ static void test_add_hook(void)
 		  "{\"hooks\":{\"createRuntime\":[{\"path\":\"/p\",\"args\":[\"cgfence\",\"oci-hook\"]}]}}" },
 		{ "{\"hooks\":{\"createRuntime\":[{\"path\":\"/x\"}]}}",
 		  "{\"hooks\":{\"createRuntime\":[{\"path\":\"/p\",\"args\":[\"cgfence\",\"oci-hook\"]},{\"path\":\"/x\"}]}}" },
+		{ "{\"hooks\":null}",
+		  "{\"hooks\":{\"createRuntime\":[{\"path\":\"/p\",\"args\":[\"cgfence\",\"oci-hook\"]}]}}" },
+		{ "{\"hooks\":{\"createRuntime\":null,\"poststop\":[]}}",
+		  "{\"hooks\":{\"createRuntime\":[{\"path\":\"/p\",\"args\":[\"cgfence\",\"oci-hook\"]}],\"poststop\":[]}}" },
 	};
 	char err[CGF_OCI_ERR_MAX];
 	struct cgf_json j;
@@ -311,7 +315,7 @@ static void test_annotation(void)
 
 int main(void)
 {
-	tap_plan(147);
+	tap_plan(155);
 	test_json_valid();
 	test_json_invalid();
 	test_json_access();

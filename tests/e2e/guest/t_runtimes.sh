@@ -4,7 +4,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
-tap_plan 33
+tap_plan 38
 
 dir=/tmp/t_runtimes
 conf=/etc/cgfence/oci.conf
@@ -223,6 +223,44 @@ for rt in runc crun; do
 	stop "$rt" "$name"
 	rm -f "$conf"
 done
+
+# Bad input straight to the hook: one line on stderr, exit 1, no attachment made.
+# hook_refuses DESC WHY STATE: the hook, given STATE on stdin, refuses and says WHY.
+hook_refuses() {
+	before=$(cgfence list --json | grep -c '"type":"attachment"')
+	printf '%s' "$3" | cgfence oci-hook > "$dir/hook.out" 2> "$dir/hook.err"
+	rc=$?
+	after=$(cgfence list --json | grep -c '"type":"attachment"')
+	[ $rc -eq 1 ] && [ ! -s "$dir/hook.out" ] && [ "$(wc -l < "$dir/hook.err")" -eq 1 ] &&
+		grep -q "^cgfence oci-hook: $2.*: not started$" "$dir/hook.err" && [ "$before" = "$after" ]
+	rc=$?
+	[ $rc -eq 0 ] || tap_diag "exit status, attachments before and after: $rc $before $after"
+	tap_diag "$(cat "$dir/hook.out" "$dir/hook.err")"
+	tap_result "oci-hook: $1: exit 1, one line, nothing attached" "$rc"
+}
+printf 'default_profile = docker-default\n' > "$conf"
+sleep 1000 &
+sleeper=$!
+mkdir -p "$cgparent/bad"
+echo "$sleeper" > "$cgparent/bad/cgroup.procs"
+hook_refuses "malformed state" "the container state is not valid JSON: line 1 column 9" '{"pid": '
+hook_refuses "a pid that has exited" "container gone: no process with pid 2147483647" \
+	'{"id":"gone","pid":2147483647}'
+hook_refuses "pid 0" "container zero: the container state's \"pid\" is not a process id" \
+	'{"id":"zero","pid":0}'
+hook_refuses "an invalid profile name" "container odd: annotation org.cgfence.profile: invalid profile name" \
+	"{\"id\":\"odd\",\"pid\":$sleeper,\"annotations\":{\"org.cgfence.profile\":\"../x\"}}"
+# The positive control: the same state with a good profile attaches, on exec.
+printf '{"id":"good","pid":%s}' "$sleeper" | cgfence oci-hook > "$dir/hook.out" 2> "$dir/hook.err" &&
+	attachment_of bad | grep -q '"profile":"docker-default","on_exec":true,"pending":1' &&
+	[ ! -s "$dir/hook.out" ] && [ ! -s "$dir/hook.err" ]
+rc=$?
+[ $rc -eq 0 ] || tap_diag "$(cat "$dir/hook.err")" "$(attachment_of bad)"
+tap_result "oci-hook: a good state attaches docker-default on exec, its sleeper pending (control)" "$rc"
+kill "$sleeper"
+wait "$sleeper" 2> /dev/null
+rmdir "$cgparent/bad"
+rm -f "$conf"
 
 # The module not loaded: no container starts.
 cgfence unload --force restricted > /dev/null
