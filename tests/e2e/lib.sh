@@ -168,12 +168,16 @@ e2e_build() {
 		e2e_error="cannot compile oci_probe.c: $(head -c 2000 "$log")"
 		return 1
 	fi
-	# Real container runtimes (t_runtimes), with the libraries they link.
-	if ! e2e_copy_program "$root" "$(command -v runc)" /usr/sbin/runc >> "$log" 2>&1 ||
-	   ! e2e_copy_program "$root" "$(command -v crun)" /usr/bin/crun >> "$log" 2>&1; then
-		e2e_error="cannot copy runc and crun into the image (run: make deps): $(head -c 2000 "$log")"
-		return 1
-	fi
+	# Real container runtimes (t_runtimes), Debian's packages at their Debian paths, with
+	# the libraries they link. tests/deps.sh installs them; like the tool, one that is
+	# missing is reported by the test that uses it (t_runtimes), not by the build.
+	for t in /usr/sbin/runc /usr/bin/crun; do
+		[ -e "$t" ] || continue
+		if ! e2e_copy_program "$root" "$t" "$t" >> "$log" 2>&1; then
+			e2e_error="cannot copy $t and its libraries into the image: $(head -c 2000 "$log")"
+			return 1
+		fi
+	done
 	for t in "$e2e_src"/t_*.c; do
 		[ -e "$t" ] || continue
 		name=$(basename "$t" .c)
