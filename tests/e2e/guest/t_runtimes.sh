@@ -395,6 +395,7 @@ for rt in runc crun; do
 	rc=$?
 	[ $rc -eq 0 ] || show_start "$name"
 	tap_result "$rt: module not loaded: the container is not created, the hook says so, nothing is left" "$rc"
+	tap_diag "$(cat "$dir/$name.err" "$dir/$name.hook" 2> /dev/null)"
 	"$rt" delete --force "$name" > /dev/null 2>&1
 	rmdir "$cgparent/$name" 2> /dev/null
 done
