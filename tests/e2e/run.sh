@@ -23,8 +23,9 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 results="$top/build/results"
 tap_out="$results/e2e.tap"
 tap_py="$top/tests/tap.py"
-# The main boot takes two minutes on a quiet 2-core host, more when the host is busy.
-boot_timeout=600
+# The main boot takes seven minutes on a quiet 2-core host (runc and crun containers among
+# its tests), more when the host is busy; each test has its own limit in the guest.
+boot_timeout=1500
 
 # A run that cannot even boot still leaves a failing TAP file: never a missing or green one.
 fail_early() {

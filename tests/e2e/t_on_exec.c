@@ -420,52 +420,78 @@ out:
 
 /*
  * Re-attaching: on-exec to immediate confines the pending tasks at once; immediate to
- * on-exec is refused (it would release tasks already judged) and changes nothing.
+ * on-exec is refused (it would release tasks already judged) and changes nothing. The
+ * child answers by its exit status: the re-attach revokes its standard output (a device
+ * the profile does not grant), so its own diagnostics would be lost.
  */
-static int gate2_fd = -1;
+static int gate2_fd = -1, ready2_fd = -1;
 
 static int wait_then_confined(void *arg)
 {
-	char c;
+	char c = 'r';
 
 	(void)arg;
-	if (expect_state("pending before the re-attach", UNCONFINED))
-		return -1;
-	if (read(gate2_fd, &c, 1) != 1)
-		return tap_fail("gate: %s", errname(-errno));
-	return expect_state("the same task, not exec'd, after an immediate re-attach", CONFINED);
+	if (probe_state() != UNCONFINED)
+		_exit(2);
+	if (write(ready2_fd, &c, 1) != 1 || read(gate2_fd, &c, 1) != 1)
+		_exit(4);
+	_exit(probe_state() == CONFINED ? 0 : 3);
+}
+
+static int finish_reattach_child(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return tap_fail("waitpid: %s", errname(-errno));
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		return tap_fail("the task was not pending before the re-attach");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		return tap_fail("the task, not exec'd, was not confined after an immediate re-attach");
+	return tap_fail("the re-attach child: status 0x%x", status);
 }
 
 static int case_reattach(void *arg)
 {
 	struct cgf_snapshot before = { 0 }, after = { 0 };
+	int gate[2], ready[2], ret = -1;
 	struct box_on_exec b;
-	int gate[2], ret = -1;
 	bool on_exec = true;
 	__u32 pending = 1;
+	char c;
 	pid_t pid;
 
 	(void)arg;
 	if (pipe(gate))
 		return tap_fail("pipe: %s", errname(-errno));
+	if (pipe(ready)) {
+		close(gate[0]);
+		close(gate[1]);
+		return tap_fail("pipe: %s", errname(-errno));
+	}
 	gate2_fd = gate[0];
+	ready2_fd = ready[1];
 	if (box_setup(&b, "box") || box_attach(&b, true, 0))
 		goto out;
 	pid = start_in_cgroup(b.dir, NULL, wait_then_confined, NULL);
 	if (pid < 0)
 		goto out;
-	if (expect_pending(&b, 1) || box_attach(&b, false, 0) || box_dump(&b, &on_exec, &pending)) {
+	/* The child has looked while pending before anything changes. */
+	if (read(ready[0], &c, 1) != 1 || expect_pending(&b, 1) || box_attach(&b, false, 0) ||
+	    box_dump(&b, &on_exec, &pending)) {
 		kill(pid, SIGKILL);
-		finish_child(pid);
+		finish_reattach_child(pid);
 		goto out;
 	}
 	if (on_exec || pending) {
 		tap_fail("after the immediate re-attach: on_exec %d, %u pending", on_exec, pending);
 		kill(pid, SIGKILL);
-		finish_child(pid);
+		finish_reattach_child(pid);
 		goto out;
 	}
-	if (write(gate[1], "g", 1) != 1 || finish_child(pid))
+	if (write(gate[1], "g", 1) != 1 || finish_reattach_child(pid))
 		goto out;
 	if (cgf_snapshot_take(&before) || box_attach(&b, true, -EBUSY) ||
 	    cgf_snapshot_take(&after) || cgf_snapshot_compare(&before, &after))
@@ -476,6 +502,8 @@ out:
 	cgf_snapshot_free(&after);
 	close(gate[0]);
 	close(gate[1]);
+	close(ready[0]);
+	close(ready[1]);
 	box_teardown(&b);
 	return ret;
 }

@@ -5,7 +5,7 @@ set -u
 exec 3> /dev/ttyS1
 n=0
 failed=0
-plan=11
+plan=16
 echo "1..$plan" >&3
 
 result() { # DESC STATUS [DIAG...]
@@ -81,6 +81,27 @@ expect_out "docker --runtime=cgfence: the entrypoint's first read is EACCES" "$c
 	docker run --rm --network none --security-opt apparmor=unconfined --runtime=cgfence probe /probe exec
 expect_out "docker --runtime=cgfence-restricted: EACCES" "$confined" \
 	docker run --rm --network none --security-opt apparmor=unconfined --runtime=cgfence-restricted probe /probe exec
+expect_refused "docker, a profile that is not loaded: the container does not start" \
+	"no profile by that name is loaded" \
+	docker run --rm --network none --security-opt apparmor=unconfined \
+	--runtime=cgfence-missing probe /probe exec
+expect_refused "podman, a profile that is not loaded: the container does not start" \
+	"error executing hook \`/usr/sbin/cgfence\` (exit code: 1)" \
+	podman run --rm --network none --security-opt apparmor=unconfined \
+	--annotation org.cgfence.profile=nosuchprofile localhost/probe /probe exec
+
+# exec into a running container: confined from the exec'd program's first read.
+podman run -d --name p1 --network none --security-opt apparmor=unconfined \
+	localhost/probe /probe > /dev/null 2> /tmp/err
+result "podman run -d: the container runs" $? "$(tail -n 3 /tmp/err)"
+expect_out "podman exec into it is confined" "$confined" podman exec p1 /probe exec
+podman rm -f p1 > /dev/null 2>&1
+docker run -d --name d1 --network none --security-opt apparmor=unconfined --runtime=cgfence \
+	probe /probe > /dev/null 2> /tmp/err
+result "docker run -d --runtime=cgfence: the container runs" $? "$(tail -n 3 /tmp/err)"
+expect_out "docker exec into it is confined" "$confined" docker exec d1 /probe exec
+docker rm -f d1 > /dev/null 2>&1
+
 # Positive control: plain runc, no hook; the runtime masks /proc/kcore with /dev/null.
 expect_out "docker with plain runc: not confined (control)" "exec: kcore=0 hostname=0" \
 	docker run --rm --network none --security-opt apparmor=unconfined --runtime=runc probe /probe exec

@@ -64,14 +64,6 @@ if [ ! -e "$base/.complete" ]; then
 	[ $rc -eq 0 ] || fail_early "installing $kdeb failed: $(tail -n 5 "$work/kernel.log")"
 	echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" > "$base/etc/fstab"
 	echo cgfence-system > "$base/etc/hostname"
-	# No network in the VM: Docker needs neither its bridge nor iptables here.
-	mkdir -p "$base/etc/docker"
-	cat > "$base/etc/docker/daemon.json" <<-EOF
-	{"runtimes": {"cgfence": {"path": "/usr/sbin/cgfence-runc"},
-	              "cgfence-restricted": {"path": "/usr/sbin/cgfence-runc",
-	                                     "runtimeArgs": ["--cgfence-profile=restricted"]}},
-	 "iptables": false, "bridge": "none"}
-	EOF
 	touch "$base/.complete"
 fi
 
@@ -83,6 +75,17 @@ install -D -m 0755 "$top/userspace/oci/cgfence-runc" "$base/usr/sbin/cgfence-run
 install -D -m 0644 "$top/userspace/oci/hooks.d/cgfence.json" \
 	"$base/usr/share/containers/oci/hooks.d/cgfence.json"
 install -D -m 0644 "$top/userspace/oci/oci.conf" "$base/etc/cgfence/oci.conf"
+# Docker's runtimes as README.md shows them, and one naming a profile that is not loaded.
+# No network in the VM: Docker needs neither its bridge nor iptables here.
+mkdir -p "$base/etc/docker"
+cat > "$base/etc/docker/daemon.json" <<-EOF
+{"runtimes": {"cgfence": {"path": "/usr/sbin/cgfence-runc"},
+              "cgfence-restricted": {"path": "/usr/sbin/cgfence-runc",
+                                     "runtimeArgs": ["--cgfence-profile=restricted"]},
+              "cgfence-missing": {"path": "/usr/sbin/cgfence-runc",
+                                  "runtimeArgs": ["--cgfence-profile=nosuchprofile"]}},
+ "iptables": false, "bridge": "none"}
+EOF
 # The image has no D-Bus: podman manages cgroups itself.
 mkdir -p "$base/etc/containers"
 printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \

@@ -138,7 +138,7 @@ tap_result "attach web $box: exit 0, names the cgroup id $box_id" "$rc"
 run_cmd cgfence list --json
 tap_diag "$(cat "$run_out")"
 [ "$run_rc" -eq 0 ] &&
-	json_has "^\\{\"type\":\"attachment\",\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id,\"profile\":\"web\"\\}\$" &&
+	json_has "^\\{\"type\":\"attachment\",\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id,\"profile\":\"web\",\"on_exec\":false,\"pending\":0\\}\$" &&
 	json_has '"name":"web",.*"attachments":1,'
 rc=$?
 [ "$rc" -eq 0 ] || show_run
@@ -179,7 +179,7 @@ json_has '"generation":4' &&
 rc=$?
 [ "$rc" -eq 0 ] || show_run
 run_cmd cgfence list --json
-json_has "^\\{\"type\":\"attachment\",\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id,\"profile\":\"web\"\\}\$" &&
+json_has "^\\{\"type\":\"attachment\",\"cgroup\":\"$box_rel\",\"cgroup_id\":$box_id,\"profile\":\"web\",\"on_exec\":false,\"pending\":0\\}\$" &&
 	json_has '"name":"web",.*"attachments":1,'
 rc=$((rc + $?))
 [ "$rc" -eq 0 ] || show_run
