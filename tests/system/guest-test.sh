@@ -5,7 +5,7 @@ set -u
 exec 3> /dev/ttyS1
 n=0
 failed=0
-plan=16
+plan=17
 echo "1..$plan" >&3
 
 result() { # DESC STATUS [DIAG...]
