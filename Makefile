@@ -3,8 +3,8 @@
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
-# tests/deps.sh records which Debian kernel we build for and boot.
--include $(BUILD)/kernel.env
+# make and make install build for the running kernel; KDIR=/lib/modules/<ver>/build for another.
+# The tests build for the kernels they boot instead (test-modules, from tests/deps.sh).
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 CC ?= gcc
@@ -16,8 +16,8 @@ TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
 TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
-.PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install clean \
-	checkpatch
+.PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install \
+	install-module install-tool clean checkpatch
 
 all: module tool
 
@@ -28,7 +28,10 @@ $(BUILD)/kernel.env:
 	@bash $(TOP)/tests/deps.sh --check
 
 # Warnings are errors: W=1 must stay clean for the module.
-module: $(BUILD)/kernel.env
+module:
+	@[ -f $(KDIR)/Makefile ] || { echo "cgfence: no kernel headers in $(KDIR):" \
+		"apt-get install linux-headers-$$(uname -r), or make KDIR=<headers of another kernel>" >&2; \
+		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
 
 # The module for every kernel the tests boot (build/kernels/*.env, from tests/deps.sh), W=1
@@ -48,6 +51,8 @@ test-modules: $(BUILD)/kernel.env
 tool: $(BUILD)/cgfence $(BUILD)/cgfence-static
 
 $(BUILD)/cgfence: $(TOOL_SRCS) $(TOOL_HDRS)
+	@pkg-config --exists libnl-genl-3.0 || { echo "cgfence: libnl-genl-3.0 not found:" \
+		"apt-get install libnl-genl-3-dev pkg-config" >&2; exit 1; }
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LIBS)
 
@@ -65,18 +70,18 @@ unit:
 kunit:
 	@bash $(TOP)/tests/kunit/run.sh
 
-e2e: all test-modules
+e2e: tool test-modules
 	@bash $(TOP)/tests/e2e/run.sh
 
 # A Debian 12 image with systemd, podman and Docker, booted in QEMU (tests/system/run.sh).
-e2e-system: all test-modules
+e2e-system: tool test-modules
 	@bash $(TOP)/tests/system/run.sh
 
 # Every suite runs even when an earlier one fails; each runner's exit status is kept next to
 # its results, and the summary counts a non-zero one as a failure of its own.
 check: deps
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
-	@$(MAKE) --no-print-directory all test-modules || touch $(BUILD)/results/build.failed
+	@$(MAKE) --no-print-directory tool test-modules || touch $(BUILD)/results/build.failed
 	@$(MAKE) --no-print-directory harness; echo $$? > $(BUILD)/results/harness.rc
 	@$(MAKE) --no-print-directory unit; echo $$? > $(BUILD)/results/unit.rc
 	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
@@ -86,17 +91,25 @@ check: deps
 		bash $(TOP)/tests/system/run.sh; echo $$? > $(BUILD)/results/system.rc; fi
 	@bash $(TOP)/tests/summary.sh $(BUILD)/results
 
-demo: deps all
+# deps first, then a new make: the kernels it sets up are read when test-modules starts.
+demo: deps
+	@$(MAKE) --no-print-directory tool test-modules
 	@bash $(TOP)/tests/e2e/demo.sh
 
 # Overhead numbers (not part of check): engine alone, then QEMU boots; docs/benchmarks.md.
 .PHONY: bench
 # KERNEL=6.12 make bench: another kernel of tests/deps.sh's.
-bench: all test-modules
+bench: tool test-modules
 	@bash $(TOP)/tests/bench/run.sh
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+install: install-module install-tool
+
+# depmod only on the live system: a staged DESTDIR is the packager's business.
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install INSTALL_MOD_PATH=$(DESTDIR)
+	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$(modinfo -F vermagic $(TOP)/cgfence.ko | cut -d" " -f1)"; fi
+
+install-tool: $(BUILD)/cgfence
 	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
 	install -d $(DESTDIR)/usr/share/cgfence/policy
 	install -m 0644 $(TOP)/policy/*.cgf $(DESTDIR)/usr/share/cgfence/policy/

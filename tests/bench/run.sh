@@ -11,7 +11,7 @@
 #   BENCH_PHASES=LIST   comma-separated subset of main,rules,containers,depth,reload
 #   BENCH_NO_VM=1       only the engine microbenchmark
 #   KERNEL=NAME         the kernel to boot, a name of tests/deps.sh's (6.1, 6.12); default: the
-#                       default kernel (build/kernel.env) with make's ./cgfence.ko
+#                       default kernel (build/kernel.env) with its test-modules build
 #   BENCH_TIMEOUT=S     host timeout for each VM (default 1800)
 #   BENCH_UPDATE_DOC=1  after a clean run, put the report into docs/benchmarks.md
 #   BENCH_REPORT_ONLY=1 no run: print the tables again from what build/bench/ holds

@@ -7,7 +7,7 @@
 e2e_src="$top/tests/e2e"
 e2e_work="$top/build/e2e"
 # E2E_KO: boot another build of the module (for example a deliberately broken one); else the
-# module built for the kernel e2e_load_env read (its KO), or make's own build for the default.
+# module test-modules built for the kernel e2e_load_env read (its KO).
 e2e_ko=
 e2e_tool="$top/build/cgfence-static"
 
@@ -20,7 +20,7 @@ e2e_bad_log_re=$kernel_trouble_re
 e2e_error=
 
 # e2e_load_env [NAME]: reads build/kernels/NAME.env (KNAME, KVER, KDIR, VMLINUZ, MODDIR, KO),
-# or without NAME build/kernel.env, the default kernel, whose module is make's ./cgfence.ko.
+# or without NAME build/kernel.env, the default kernel; KO is test-modules' build for it.
 e2e_load_env() {
 	local env="$top/build/kernel.env"
 
@@ -29,9 +29,10 @@ e2e_load_env() {
 		e2e_error="$env is missing (run: make deps)"
 		return 1
 	fi
-	KO=$top/cgfence.ko
+	KO=
 	# shellcheck disable=SC1090
 	. "$env"
+	KO=${KO:-$top/build/ko/$KVER/cgfence.ko}
 	e2e_ko=${E2E_KO:-$KO}
 	if [ ! -f "${VMLINUZ:-}" ]; then
 		e2e_error="kernel image ${VMLINUZ:-?} is missing (run: make deps)"
