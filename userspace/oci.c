@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "json.h"
+#include "conf.h"
 #include "oci.h"
 #include "util.h"
 
@@ -97,69 +98,40 @@ out:
 	return ret;
 }
 
-static const char *skip_blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
 int cgf_oci_conf_parse(const char *path, const char *text, struct cgf_oci_conf *conf,
 		       char *err, size_t errlen)
 {
-	const char *line = text, *p, *key, *value, *end;
-	size_t key_len, value_len;
-	unsigned int nr = 0;
+	struct cgf_conf_reader r;
+	struct cgf_conf_entry e;
 	char why[128], name[CGFENCE_MAX_NAME];
+	int rc, yes;
 
 	memset(conf, 0, sizeof(*conf));
-	for (; *line; line = *end ? end + 1 : end) {
-		end = strchr(line, '\n');
-		if (!end)
-			end = line + strlen(line);
-		nr++;
-		p = skip_blank(line);
-		if (p == end || *p == '#')
-			continue;
-		key = p;
-		while (p < end && (*p == '_' || (*p >= 'a' && *p <= 'z')))
-			p++;
-		key_len = p - key;
-		p = skip_blank(p);
-		if (!key_len || p >= end || *p != '=')
-			return say(err, errlen, "%s:%u:%zu: expected \"key = value\"", path, nr,
-				   (size_t)(p - line) + 1);
-		value = skip_blank(p + 1);
-		value_len = end - value;
-		while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t' ||
-				     value[value_len - 1] == '\r'))
-			value_len--;
-		if (key_len == 15 && !memcmp(key, "default_profile", 15)) {
-			if (value_len >= sizeof(name))
-				return say(err, errlen, "%s:%u:%zu: profile name too long", path,
-					   nr, (size_t)(value - line) + 1);
-			memcpy(name, value, value_len);
-			name[value_len] = '\0';
+	cgf_conf_init(&r, path, text);
+	while ((rc = cgf_conf_next(&r, &e, err, errlen)) > 0) {
+		if (cgf_conf_key_is(&e, "default_profile")) {
+			if (e.value_len >= sizeof(name))
+				return cgf_conf_error(&r, &e, e.value, err, errlen,
+						      "profile name too long");
+			memcpy(name, e.value, e.value_len);
+			name[e.value_len] = '\0';
 			if (strcmp(name, CGF_OCI_UNCONFINED) &&
 			    cgf_check_profile_arg(name, why, sizeof(why)))
-				return say(err, errlen, "%s:%u:%zu: %s", path, nr,
-					   (size_t)(value - line) + 1, why);
-			memcpy(conf->default_profile, name, value_len + 1);
-		} else if (key_len == 16 && !memcmp(key, "allow_unconfined", 16)) {
-			if (value_len == 3 && !memcmp(value, "yes", 3))
-				conf->allow_unconfined = true;
-			else if (value_len == 2 && !memcmp(value, "no", 2))
-				conf->allow_unconfined = false;
-			else
-				return say(err, errlen, "%s:%u:%zu: allow_unconfined is yes or no",
-					   path, nr, (size_t)(value - line) + 1);
+				return cgf_conf_error(&r, &e, e.value, err, errlen, "%s", why);
+			memcpy(conf->default_profile, name, e.value_len + 1);
+		} else if (cgf_conf_key_is(&e, "allow_unconfined")) {
+			yes = cgf_conf_bool(&e);
+			if (yes < 0)
+				return cgf_conf_error(&r, &e, e.value, err, errlen,
+						      "allow_unconfined is yes or no");
+			conf->allow_unconfined = yes;
 		} else {
-			return say(err, errlen,
-				   "%s:%u:%zu: unknown key \"%.*s\" (default_profile, allow_unconfined)",
-				   path, nr, (size_t)(key - line) + 1, (int)key_len, key);
+			return cgf_conf_error(&r, &e, e.key, err, errlen,
+					      "unknown key \"%.*s\" (default_profile, allow_unconfined)",
+					      (int)e.key_len, e.key);
 		}
 	}
-	return 0;
+	return rc;
 }
 
 int cgf_oci_choose(const struct cgf_oci_state *st, const struct cgf_oci_conf *conf,
