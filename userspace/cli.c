@@ -30,9 +30,11 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_SINCE] = { "since", 0, "SEQ", "start at record number SEQ" },
 	[CGF_OPT_ON_EXEC] = { "on-exec", 0, NULL,
 			      "judge each task from its next execve, not at once" },
-	[CGF_OPT_CONFIG] = { "config", 0, "FILE", "read FILE, not " CGF_OCI_CONF },
+	[CGF_OPT_CONFIG] = { "config", 0, "FILE", "read FILE, not the default (see above)" },
 	[CGF_OPT_HOOK_PATH] = { "hook-path", 0, "PATH",
 				"the hook runs PATH, not " CGF_OCI_HOOK_PATH },
+	[CGF_OPT_CHECK] = { "check", 0, NULL, "check everything, ask the kernel nothing" },
+	[CGF_OPT_VERIFY] = { "verify", 0, NULL, "change nothing; fail unless all is in force" },
 };
 
 static const char exit_codes[] =

@@ -9,6 +9,7 @@
 
 struct cgf_client;
 struct cgf_inv;
+struct cgf_policy;
 struct cgf_policy_profile;
 
 /* Argument checks, run by the parser: a failure is a usage error (exit status 2). */
@@ -18,6 +19,7 @@ int cgf_check_attach(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_detach(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_mode(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_lock(const struct cgf_inv *inv, char *err, size_t len);
+int cgf_check_apply(const struct cgf_inv *inv, char *err, size_t len);
 
 /*
  * Reports a change the kernel refused and returns the exit status. EPERM is what the
@@ -34,7 +36,14 @@ int cgf_report_change(struct cgf_client *cl, const char *what, int err, const ch
  */
 int cgf_load_profile(struct cgf_client *cl, const struct cgf_policy_profile *profile);
 
+/*
+ * Files loaded together must not disagree on what a name means: reports the first name
+ * two profiles share (file:line:col of both) and returns -1; 0 when all differ.
+ */
+int cgf_policy_check_duplicates(struct cgf_policy *pols, int n);
+
 int cgf_cmd_load(const struct cgf_inv *inv);
+int cgf_cmd_apply(const struct cgf_inv *inv);
 int cgf_cmd_unload(const struct cgf_inv *inv);
 int cgf_cmd_attach(const struct cgf_inv *inv);
 int cgf_cmd_detach(const struct cgf_inv *inv);

@@ -100,8 +100,7 @@ fail:
 	return rc;
 }
 
-/* Files loaded together must not disagree on what a name means. */
-static int check_duplicates(struct cgf_policy *pols, int n)
+int cgf_policy_check_duplicates(struct cgf_policy *pols, int n)
 {
 	const struct cgf_policy_profile *a, *b;
 	int i, j;
@@ -149,7 +148,7 @@ int cgf_cmd_load(const struct cgf_inv *inv)
 			rc = CGF_EXIT_POLICY;
 		}
 	}
-	if (!rc && check_duplicates(pols, inv->argc))
+	if (!rc && cgf_policy_check_duplicates(pols, inv->argc))
 		rc = CGF_EXIT_POLICY;
 	if (rc) {
 		cgf_err("load: nothing was loaded\n");

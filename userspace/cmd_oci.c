@@ -16,72 +16,10 @@
 #include "cli.h"
 #include "client.h"
 #include "cmd_oci.h"
+#include "conf.h"
 #include "oci.h"
 #include "output.h"
 #include "util.h"
-
-/*
- * Reads all of @fd, at most CGF_OCI_MAX_INPUT bytes, NUL-terminated. Returns the
- * buffer (free() it), or NULL with errno set (EFBIG when there is more).
- */
-static char *read_all(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap), *bigger;
-	ssize_t got;
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (n + 1 == cap) {
-			if (cap > CGF_OCI_MAX_INPUT) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			bigger = realloc(buf, cap * 2);
-			if (!bigger) {
-				free(buf);
-				return NULL;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		got = read(fd, buf + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (!got)
-			break;
-		n += got;
-	}
-	if (n > CGF_OCI_MAX_INPUT) {
-		free(buf);
-		errno = EFBIG;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-static char *read_path(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *text;
-	int saved;
-
-	if (fd < 0)
-		return NULL;
-	text = read_all(fd, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return text;
-}
 
 /*
  * The hook's one line: runtimes show a hook's stderr to whoever started the container,
@@ -116,7 +54,7 @@ static int load_conf(const struct cgf_inv *inv, struct cgf_oci_conf *conf, char 
 	char *text;
 	int rc;
 
-	text = read_path(path, &len);
+	text = cgf_read_path(path, CGF_OCI_MAX_INPUT, &len);
 	if (!text) {
 		/* No file: no default profile and no unconfined containers (fail closed). */
 		if (errno == ENOENT && !cgf_opt_set(inv, CGF_OPT_CONFIG)) {
@@ -148,7 +86,7 @@ int cgf_cmd_oci_hook(const struct cgf_inv *inv)
 	char *text;
 	int rc;
 
-	text = read_all(STDIN_FILENO, &len);
+	text = cgf_read_fd(STDIN_FILENO, CGF_OCI_MAX_INPUT, &len);
 	if (!text)
 		return hook_fail(CGF_EXIT_FAIL, NULL, "cannot read the container state: %s",
 				 errno == EFBIG ? "more than 1 MiB" : strerror(errno));
@@ -261,7 +199,7 @@ int cgf_cmd_oci_prepare(const struct cgf_inv *inv)
 		cgf_err("oci-prepare: bundle path too long\n");
 		return CGF_EXIT_FAIL;
 	}
-	text = read_path(path, &len);
+	text = cgf_read_path(path, CGF_OCI_MAX_INPUT, &len);
 	if (!text) {
 		cgf_err("oci-prepare: %s: %s\n", path,
 			errno == EFBIG ? "more than 1 MiB" : strerror(errno));

@@ -2,6 +2,7 @@
 /* The table of cgfence commands; each later command is one more row here. */
 #include <string.h>
 
+#include "boot_conf.h"
 #include "cli.h"
 #include "cmd_admin.h"
 #include "cmd_check.h"
@@ -203,6 +204,27 @@ const struct cgf_cmd cgf_commands[] = {
 		.max_args = 1,
 		.check = cgf_check_learn,
 		.run = cgf_cmd_learn,
+	},
+	{
+		.name = "apply",
+		.args = "",
+		.summary = "bring the module to the host's boot policy (" CGF_BOOT_CONF ")",
+		.help = "Reads " CGF_BOOT_CONF " (or --config FILE): \"load = FILE-OR-GLOB\",\n"
+			"\"attach = PROFILE CGROUP\", \"attach_on_exec = PROFILE CGROUP\" and\n"
+			"\"lock = yes|no\" lines. It first parses every policy file, checks that each\n"
+			"attachment names one of their profiles and a cgroup that exists; any error\n"
+			"changes nothing (exit 5). Then it loads or replaces each profile, makes each\n"
+			"attachment not yet in force and locks if asked. On a locked policy it\n"
+			"changes no profile and only adds missing attachments. It never detaches\n"
+			"or unloads. --check: everything but the kernel. --verify: changes nothing\n"
+			"and fails unless every profile is loaded, every attachment is in force\n"
+			"and the policy is locked where the file says so (run by the container\n"
+			"runtimes' systemd units before they start). cgfence.service runs it at boot.",
+		.opts = CGF_OPTF(CGF_OPT_CONFIG) | CGF_OPTF(CGF_OPT_CHECK) | CGF_OPTF(CGF_OPT_VERIFY),
+		.min_args = 0,
+		.max_args = 0,
+		.check = cgf_check_apply,
+		.run = cgf_cmd_apply,
 	},
 	{
 		.name = "oci-hook",

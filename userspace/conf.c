@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The "key = value" line format of cgfence's configuration files, read one entry at a time. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 
@@ -88,4 +91,67 @@ int cgf_conf_bool(const struct cgf_conf_entry *e)
 	if (e->value_len == 2 && !memcmp(e->value, "no", 2))
 		return 0;
 	return -1;
+}
+
+/*
+ * Reads all of @fd, at most @max bytes, NUL-terminated. Returns the
+ * buffer (free() it), or NULL with errno set (EFBIG when there is more).
+ */
+char *cgf_read_fd(int fd, size_t max, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap), *bigger;
+	ssize_t got;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (n + 1 == cap) {
+			if (cap > max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				free(buf);
+				return NULL;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (!got)
+			break;
+		n += got;
+	}
+	if (n > max) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+char *cgf_read_path(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *text;
+	int saved;
+
+	if (fd < 0)
+		return NULL;
+	text = cgf_read_fd(fd, max, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
 }

@@ -44,4 +44,11 @@ int cgf_conf_error(const struct cgf_conf_reader *r, const struct cgf_conf_entry 
 /* A yes/no value: 1 or 0, -1 for anything else. */
 int cgf_conf_bool(const struct cgf_conf_entry *e);
 
+/*
+ * Reads all of @fd (or the file @path), at most @max bytes, NUL-terminated. Returns the
+ * buffer (free() it), or NULL with errno set (EFBIG when there is more).
+ */
+char *cgf_read_fd(int fd, size_t max, size_t *len);
+char *cgf_read_path(const char *path, size_t max, size_t *len);
+
 #endif

@@ -354,4 +354,46 @@ if [ "$tool_ok" -eq 1 ]; then
 	rm -rf "$oci"
 fi
 
+# apply reads the boot policy whole before the kernel hears of it: every error names the
+# file, line and column, and --check never needs the module.
+if [ "$tool_ok" -eq 1 ]; then
+	boot=$out/boot
+	rm -rf "$boot" && mkdir -p "$boot/profiles" "$boot/empty"
+	printf 'profile web {\n\tmode enforce;\n\tdefault allow;\n}\n' >"$boot/profiles/web.cgf"
+	printf 'profile web {\n\tmode enforce;\n\tdefault deny;\n}\n' >"$boot/web-again.cgf"
+	printf 'profile bad {\n\tdefault maybe;\n}\n' >"$boot/bad.cgf"
+	apply_with() { # CONFIG-TEXT ARGS...: writes the file, runs apply on it
+		printf '%b' "$1" >"$boot/c.conf"
+		shift
+		run_tool "$tool" apply --config "$boot/c.conf" "$@"
+	}
+	apply_with "load = $top/policy/*.cgf\nload = $boot/profiles/*.cgf\nload = $boot/empty/*.cgf\nlock = yes\n" --check
+	check "apply --check: shipped and host profiles, a glob matching nothing: exit 0" [ "$rc" -eq 0 ]
+	check "apply --check: says what it read" \
+		[ "$stdout" = "$boot/c.conf is valid: $(($(ls "$top"/policy/*.cgf | wc -l) + 1)) policy files, 0 attachments, lock yes" ]
+	apply_with "load = $boot/profiles/web.cgf\nlock = perhaps\n" --check
+	check "apply --check: a bad value: exit 5, file:line:col" \
+		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:8: lock is yes or no" ]
+	check "apply --check: ... and says nothing changed" \
+		[ "$(tail -n 1 <<<"$stderr")" = "cgfence: apply: nothing was changed" ]
+	apply_with "load = $boot/nothere.cgf\n" --check
+	check "apply --check: a missing file (not a pattern): exit 5, named at its line" \
+		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:1:8: cannot load $boot/nothere.cgf: No such file or directory" ]
+	apply_with "load = $boot/profiles/*.cgf\nload = $boot/bad.cgf\n" --check
+	check "apply --check: a policy error: exit 5, the policy file's own position" \
+		[ "$rc" -eq 5 ] && grep -q "^$boot/bad.cgf:2:" <<<"$stderr"
+	apply_with "load = $boot/profiles/*.cgf\nload = $boot/web-again.cgf\n" --check
+	check "apply --check: one name in two files: exit 5, both places named" \
+		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/web-again.cgf:1:1: error: profile 'web' is already defined at $boot/profiles/web.cgf:1:1" ]
+	apply_with "load = $boot/profiles/*.cgf\nattach = db /db\n" --check
+	check "apply --check: an attachment of a profile no file defines: exit 5" \
+		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:10: profile db is defined in none of the files loaded" ]
+	apply_with "load = $boot/profiles/*.cgf\n" --check --verify
+	check "apply --check --verify: a usage error (exit 2)" [ "$rc" -eq 2 ]
+	run_tool "$tool" apply --config "$boot/none.conf" --check
+	check "apply: a configuration that cannot be read: exit 1, named" \
+		[ "$rc" -eq 1 ] && [ "$(head -n 1 <<<"$stderr")" = "cgfence: apply: cannot read $boot/none.conf: No such file or directory" ]
+	rm -rf "$boot"
+fi
+
 finished=1
