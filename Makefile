@@ -116,6 +116,11 @@ install-tool: $(BUILD)/cgfence
 	install -D -m 0755 $(TOP)/userspace/oci/cgfence-runc $(DESTDIR)/usr/sbin/cgfence-runc
 	install -D -m 0644 $(TOP)/userspace/oci/hooks.d/cgfence.json \
 		$(DESTDIR)/usr/share/containers/oci/hooks.d/cgfence.json
+	install -D -m 0644 $(TOP)/userspace/man/cgfence.8 $(DESTDIR)/usr/share/man/man8/cgfence.8
+	install -D -m 0644 $(TOP)/userspace/man/cgfence-runc.8 \
+		$(DESTDIR)/usr/share/man/man8/cgfence-runc.8
+	install -D -m 0644 $(TOP)/userspace/man/cgfence.cgf.5 \
+		$(DESTDIR)/usr/share/man/man5/cgfence.cgf.5
 	@# A configuration file the host may have edited is never overwritten.
 	@if [ ! -e $(DESTDIR)/etc/cgfence/oci.conf ]; then \
 		install -D -m 0644 $(TOP)/userspace/oci/oci.conf $(DESTDIR)/etc/cgfence/oci.conf; fi

@@ -396,4 +396,89 @@ if [ "$tool_ok" -eq 1 ]; then
 	rm -rf "$boot"
 fi
 
+# The man pages: groff finds nothing to warn about, at its own page width and at a
+# terminal's (man's 80 columns), and cgfence.8 has a heading for every command of the
+# table, so the page cannot fall behind the tool. groff (package groff-base) is required:
+# without it each page is a failure that says so, never a skip.
+man_dir=$top/userspace/man
+man_pages=(cgfence.8 cgfence.cgf.5 cgfence-runc.8)
+for page in "${man_pages[@]}"; do
+	name="man: groff -ww -man -z -t $page prints no warning"
+	if ! command -v groff >/dev/null 2>&1; then
+		result 1 "$name"
+		diag "groff is not installed, so the man pages cannot be checked: apt-get install groff-base"
+		continue
+	fi
+	if [ ! -f "$man_dir/$page" ]; then
+		result 1 "$name"
+		diag "$man_dir/$page does not exist"
+		continue
+	fi
+	log=$({ groff -ww -man -z -t "$man_dir/$page" &&
+		groff -ww -man -z -t -Tutf8 -rLL=78n "$man_dir/$page"; } 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ -z "$log" ]; then
+		result 0 "$name"
+	else
+		result 1 "$name"
+		diag "groff exit status: $rc"
+		diag "$log"
+	fi
+done
+
+# Every .name of the command table must be a .SS heading of cgfence.8, or the first word
+# after a .TP (font escapes, quotes, "\-" and a leading "cgfence" do not count).
+name="man: cgfence.8 has a .SS or .TP heading for every command of userspace/commands.c"
+commands=$(sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' \
+	"$top/userspace/commands.c")
+if [ -z "$commands" ]; then
+	result 1 "$name"
+	diag "no '.name = \"...\"' found in $top/userspace/commands.c: the check cannot read the table"
+elif [ ! -f "$man_dir/cgfence.8" ]; then
+	result 1 "$name"
+	diag "$man_dir/cgfence.8 does not exist"
+else
+	headings=$(awk '
+		function first_word(s, w) {
+			gsub(/\\f[BIRP]|\\f\(..|\\&|"/, "", s)
+			gsub(/\\-/, "-", s)
+			sub(/^\.[A-Za-z]+[ \t]*/, "", s)
+			sub(/^cgfence[ \t]+/, "", s)
+			split(s, w, /[ \t]+/)
+			return w[1]
+		}
+		tp { print first_word($0); tp = 0; next }
+		/^\.SS[ \t]/ { print first_word($0); next }
+		/^\.TP/ { tp = 1 }
+	' "$man_dir/cgfence.8")
+	missing=
+	for c in $commands; do
+		grep -qxF -- "$c" <<<"$headings" || missing+=" $c"
+	done
+	if [ -z "$missing" ]; then
+		result 0 "$name"
+	else
+		result 1 "$name"
+		diag "commands with no heading in userspace/man/cgfence.8:$missing"
+	fi
+fi
+
+# make install-tool puts the pages where man looks.
+if [ "$tool_ok" -eq 1 ]; then
+	dest=$out/install
+	rm -rf "$dest"
+	name="man: make install-tool installs the three pages in man5 and man8"
+	if log=$(make -C "$top" --no-print-directory install-tool DESTDIR="$dest" 2>&1) &&
+		[ -f "$dest/usr/share/man/man8/cgfence.8" ] &&
+		[ -f "$dest/usr/share/man/man8/cgfence-runc.8" ] &&
+		[ -f "$dest/usr/share/man/man5/cgfence.cgf.5" ]; then
+		result 0 "$name"
+	else
+		result 1 "$name"
+		diag "$log"
+		diag "installed: $(cd "$dest" 2>/dev/null && find . -path '*/man/*' -type f | sort)"
+	fi
+	rm -rf "$dest"
+fi
+
 finished=1
