@@ -141,4 +141,4 @@ checkpatch:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)/cgfence $(BUILD)/cgfence-static $(BUILD)/results $(BUILD)/e2e $(BUILD)/unit \
-		$(BUILD)/ko $(BUILD)/deb
+		$(BUILD)/ko $(BUILD)/deb $(BUILD)/package
