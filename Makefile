@@ -17,7 +17,7 @@ TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
 .PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install \
-	install-module install-tool clean checkpatch
+	install-module install-tool clean checkpatch deb package-test
 
 all: module tool
 
@@ -89,6 +89,7 @@ check: deps
 		bash $(TOP)/tests/e2e/run.sh; echo $$? > $(BUILD)/results/e2e.rc; fi
 	@if [ ! -e $(BUILD)/results/build.failed ]; then \
 		bash $(TOP)/tests/system/run.sh; echo $$? > $(BUILD)/results/system.rc; fi
+	@bash $(TOP)/tests/package/run.sh; echo $$? > $(BUILD)/results/package.rc
 	@bash $(TOP)/tests/summary.sh $(BUILD)/results
 
 # deps first, then a new make: the kernels it sets up are read when test-modules starts.
@@ -125,10 +126,24 @@ install-tool: $(BUILD)/cgfence
 	@if [ ! -e $(DESTDIR)/etc/cgfence/oci.conf ]; then \
 		install -D -m 0644 $(TOP)/userspace/oci/oci.conf $(DESTDIR)/etc/cgfence/oci.conf; fi
 
+# cgfence and cgfence-dkms .debs into build/deb/, with Debian's tools (debian/), built in a copy
+# of the tree under build/deb/src: dpkg-buildpackage writes next to debian/ and into its parent.
+deb:
+	@for t in dpkg-buildpackage dh dh_dkms; do command -v $$t >/dev/null || { \
+		echo "cgfence: $$t not found: apt-get install dpkg-dev debhelper dh-dkms" >&2; exit 1; }; done
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
+
+# make deb, then each package's files and a DKMS build of the module against Debian's headers.
+package-test:
+	@bash $(TOP)/tests/package/run.sh
+
 checkpatch:
 	@bash $(TOP)/tests/checkpatch.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)/cgfence $(BUILD)/cgfence-static $(BUILD)/results $(BUILD)/e2e $(BUILD)/unit \
-		$(BUILD)/ko
+		$(BUILD)/ko $(BUILD)/deb $(BUILD)/package

@@ -17,7 +17,8 @@ die() { echo "cgfence deps: $*" >&2; exit 1; }
 
 # Everything the build, the VM tests, KUnit under UML and the demo use (e2fsprogs: the
 # VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes;
-# debootstrap: the Debian system image of tests/system).
+# debootstrap: the Debian system image of tests/system; dpkg-dev, debhelper, dh-dkms and dkms:
+# make deb and tests/package, openssl for the MOK key dkms signs with there).
 packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
@@ -27,6 +28,7 @@ packages=(
 	e2fsprogs
 	runc crun
 	debootstrap
+	dpkg-dev debhelper dh-dkms dkms openssl
 )
 
 missing=()
