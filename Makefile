@@ -110,6 +110,9 @@ install-module: module
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install INSTALL_MOD_PATH=$(DESTDIR)
 	@if [ -z "$(DESTDIR)" ]; then depmod -a "$$(modinfo -F vermagic $(TOP)/cgfence.ko | cut -d" " -f1)"; fi
 
+# The runtimes whose systemd units wait for the boot policy.
+CGF_RUNTIMES := containerd docker podman crio
+
 install-tool: $(BUILD)/cgfence
 	install -D -m 0755 $(BUILD)/cgfence $(DESTDIR)/usr/sbin/cgfence
 	install -d $(DESTDIR)/usr/share/cgfence/policy
@@ -122,9 +125,20 @@ install-tool: $(BUILD)/cgfence
 		$(DESTDIR)/usr/share/man/man8/cgfence-runc.8
 	install -D -m 0644 $(TOP)/userspace/man/cgfence.cgf.5 \
 		$(DESTDIR)/usr/share/man/man5/cgfence.cgf.5
+	install -D -m 0644 $(TOP)/userspace/systemd/cgfence.service \
+		$(DESTDIR)/usr/lib/systemd/system/cgfence.service
+	@# Each container runtime waits for the boot policy (fail closed); see the drop-in.
+	for r in $(CGF_RUNTIMES); do \
+		install -D -m 0644 $(TOP)/userspace/systemd/runtime-cgfence.conf \
+			$(DESTDIR)/usr/lib/systemd/system/$$r.service.d/cgfence.conf || exit 1; \
+	done
+	install -d $(DESTDIR)/etc/cgfence/profiles
 	@# A configuration file the host may have edited is never overwritten.
 	@if [ ! -e $(DESTDIR)/etc/cgfence/oci.conf ]; then \
 		install -D -m 0644 $(TOP)/userspace/oci/oci.conf $(DESTDIR)/etc/cgfence/oci.conf; fi
+	@if [ ! -e $(DESTDIR)/etc/cgfence/cgfence.conf ]; then \
+		install -D -m 0644 $(TOP)/userspace/systemd/cgfence.conf \
+			$(DESTDIR)/etc/cgfence/cgfence.conf; fi
 
 # cgfence and cgfence-dkms .debs into build/deb/, with Debian's tools (debian/), built in a copy
 # of the tree under build/deb/src: dpkg-buildpackage writes next to debian/ and into its parent.

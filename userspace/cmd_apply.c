@@ -75,6 +75,13 @@ static int add_file(struct boot_plan *plan, const char *file)
 	return 0;
 }
 
+/* A directory that is not there matches nothing; one that cannot be read is an error. */
+static int glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
 /* Every file of the load entries, in order; a pattern matching nothing adds nothing. */
 static int parse_files(struct boot_plan *plan)
 {
@@ -92,7 +99,7 @@ static int parse_files(struct boot_plan *plan)
 			rc = add_file(plan, load->pattern);
 			continue;
 		}
-		grc = glob(load->pattern, GLOB_ERR, NULL, &g);
+		grc = glob(load->pattern, 0, glob_error, &g);
 		if (grc == GLOB_NOMATCH)
 			continue;
 		if (grc)
