@@ -7,6 +7,7 @@
 
 #include <uapi/cgfence.h>
 
+#include "audit.h"
 #include "backend.h"
 #include "control.h"
 #include "control_base.h"
@@ -44,23 +45,32 @@ static int cgf_nl_profile_remove(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	int err;
 
+	bool force;
+
 	err = cgf_nl_get_name(info, &name);
 	if (err)
 		return err;
-	return cgf_store_remove(name, nla_get_flag(info->attrs[CGFENCE_A_FORCE]), info->extack);
+	force = nla_get_flag(info->attrs[CGFENCE_A_FORCE]);
+	err = cgf_store_remove(name, force, info->extack);
+	cgf_audit_policy(AUDIT_MAC_POLICY_LOAD, "unload", name, 0, force ? " force=1" : NULL, err);
+	return err;
 }
 
 static int cgf_nl_profile_mode(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
+	u8 mode;
 	int err;
 
 	err = cgf_nl_get_name(info, &name) ?:
 	      cgf_nl_require(info, CGFENCE_A_PROFILE_MODE, "profile mode missing");
 	if (err)
 		return err;
-	return cgf_store_set_mode(name, nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]),
-				  info->extack);
+	mode = nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]);
+	err = cgf_store_set_mode(name, mode, info->extack);
+	cgf_audit_policy(AUDIT_MAC_STATUS, "mode", name, 0,
+			 mode == CGFENCE_MODE_COMPLAIN ? " mode=complain" : " mode=enforce", err);
+	return err;
 }
 
 static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
@@ -77,6 +87,8 @@ static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	id = nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]);
 	on_exec = nla_get_flag(info->attrs[CGFENCE_A_ATTACH_ON_EXEC]);
 	err = cgf_store_attach(id, name, on_exec, info->extack);
+	cgf_audit_policy(AUDIT_MAC_CONFIG_CHANGE, "attach", name, id,
+			 on_exec ? " on_exec=1" : NULL, err);
 	/* On exec, descriptors are judged at that exec (revalidate.c). */
 	if (!err && !on_exec)
 		cgf_revalidate_subtree(id);
@@ -85,17 +97,24 @@ static int cgf_nl_attach(struct sk_buff *skb, struct genl_info *info)
 
 static int cgf_nl_detach(struct sk_buff *skb, struct genl_info *info)
 {
+	u64 id;
 	int err;
 
 	err = cgf_nl_require(info, CGFENCE_A_CGROUP_ID, "cgroup id missing");
 	if (err)
 		return err;
-	return cgf_store_detach(nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]), info->extack);
+	id = nla_get_u64(info->attrs[CGFENCE_A_CGROUP_ID]);
+	err = cgf_store_detach(id, info->extack);
+	cgf_audit_policy(AUDIT_MAC_CONFIG_CHANGE, "detach", NULL, id, NULL, err);
+	return err;
 }
 
 static int cgf_nl_lock(struct sk_buff *skb, struct genl_info *info)
 {
-	return cgf_store_lock(info->extack);
+	int err = cgf_store_lock(info->extack);
+
+	cgf_audit_policy(AUDIT_MAC_STATUS, "lock", NULL, 0, NULL, err);
+	return err;
 }
 
 static int cgf_nl_status_fill(struct sk_buff *msg)

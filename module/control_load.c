@@ -11,6 +11,7 @@
 
 #include <uapi/cgfence.h>
 
+#include "audit.h"
 #include "control_base.h"
 #include "engine.h"
 #include "store.h"
@@ -155,6 +156,7 @@ int cgf_nl_profile_begin(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (cgf_store_locked()) {
 		NL_SET_ERR_MSG_MOD(info->extack, "policy is locked until reboot");
+		cgf_audit_policy(AUDIT_MAC_POLICY_LOAD, "load", name, 0, NULL, -EPERM);
 		return -EPERM;
 	}
 	nr = nla_get_u32(info->attrs[CGFENCE_A_PROFILE_RULE_COUNT]);
@@ -361,6 +363,7 @@ int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cgf_build_error berr = { .rule_index = -1, .msg = NULL };
 	struct cgf_profile *compiled;
+	bool replaced = false;
 	struct cgf_txn *txn;
 	int err;
 
@@ -383,7 +386,9 @@ int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 		cgf_set_err(info->extack, NULL, berr.msg ?: KBUILD_MODNAME ": cannot compile the profile");
 		goto out_free;
 	}
-	err = cgf_store_commit(txn->name, txn->spec.mode, compiled, info->extack);
+	err = cgf_store_commit(txn->name, txn->spec.mode, compiled, &replaced, info->extack);
+	cgf_audit_policy(AUDIT_MAC_POLICY_LOAD, replaced ? "replace" : "load", txn->name, 0,
+			 NULL, err);
 	if (err)
 		cgf_profile_free(compiled);
 out_free:

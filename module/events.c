@@ -12,6 +12,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include "audit.h"
 #include "events.h"
 #include "store.h"
 
@@ -21,15 +22,28 @@
 /*
  * The lock forbids weakening, and silencing the records is weakening: while locked, the
  * parameters cannot change (a host root could otherwise write /sys/module/cgfence/).
+ * Each attempt, refused or not, leaves an audit record.
  */
+static int cgf_param_set(const char *val, const struct kernel_param *kp,
+			 int (*set)(const char *val, const struct kernel_param *kp))
+{
+	char detail[64];
+	int err;
+
+	err = cgf_store_locked() ? -EPERM : set(val, kp);
+	snprintf(detail, sizeof(detail), " param=%s", kp->name);
+	cgf_audit_policy(AUDIT_MAC_CONFIG_CHANGE, "param", NULL, 0, detail, err);
+	return err;
+}
+
 static int cgf_param_set_uint(const char *val, const struct kernel_param *kp)
 {
-	return cgf_store_locked() ? -EPERM : param_set_uint(val, kp);
+	return cgf_param_set(val, kp, param_set_uint);
 }
 
 static int cgf_param_set_bool(const char *val, const struct kernel_param *kp)
 {
-	return cgf_store_locked() ? -EPERM : param_set_bool(val, kp);
+	return cgf_param_set(val, kp, param_set_bool);
 }
 
 static const struct kernel_param_ops cgf_param_uint_ops = {
@@ -48,9 +62,10 @@ module_param_cb(denials_per_second, &cgf_param_uint_ops, &denials_per_second, 06
 MODULE_PARM_DESC(denials_per_second,
 		 "denial records each container may add per second, at most 1000000 (burst: 5 s worth)");
 
-static bool audit;
+/* As AppArmor's: denials reach the audit log unless the host says otherwise. */
+static bool audit = true;
 module_param_cb(audit, &cgf_param_bool_ops, &audit, 0644);
-MODULE_PARM_DESC(audit, "also write each denial record to the kernel audit log");
+MODULE_PARM_DESC(audit, "also write each denial record to the kernel audit log (default Y)");
 
 /*
  * Hooks hold the lock only to copy one record in; readers only to copy one out. A
@@ -199,30 +214,6 @@ int cgf_events_read(u64 *seq, struct cgf_event *event)
 out:
 	spin_unlock_irqrestore(&cgf_ring_lock, flags);
 	return err;
-}
-
-/*
- * As audit does for untrusted strings (its helper is not exported): quoted when it is
- * plain, hex when it holds a quote, a space, a control or a non-ASCII byte.
- */
-static void cgf_audit_string(struct audit_buffer *ab, const char *key, const char *value)
-{
-	const unsigned char *p;
-	size_t len = strlen(value), done, n;
-
-	for (p = (const unsigned char *)value; *p; p++)
-		if (*p == '"' || *p < 0x21 || *p > 0x7e)
-			break;
-	if (!*p) {
-		audit_log_format(ab, " %s=\"%s\"", key, value);
-		return;
-	}
-	audit_log_format(ab, " %s=", key);
-	/* %ph prints at most 64 bytes at a time. */
-	for (done = 0; done < len; done += n) {
-		n = min_t(size_t, len - done, 64);
-		audit_log_format(ab, "%*phN", (int)n, value + done);
-	}
 }
 
 static void cgf_events_audit(const struct cgf_event *ev)

@@ -232,23 +232,25 @@ static void cgf_slot_remove(struct cgf_profile_slot *slot)
  * @name: profile name, already validated
  * @mode: enum cgfence_mode
  * @compiled: built profile; the store owns it on success
+ * @replaced: set when a profile of that name was there (or would have been replaced)
  * @extack: error report
  *
  * Return: 0, or -errno with @compiled untouched (the caller frees it).
  */
 int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
-		     struct netlink_ext_ack *extack)
+		     bool *replaced, struct netlink_ext_ack *extack)
 {
 	struct cgf_profile_slot *slot;
 	struct cgf_profile *old;
 	int err;
 
 	mutex_lock(&cgf_store.lock);
+	slot = cgf_slot_find(name);
+	*replaced = slot;
 	err = cgf_store_check_unlocked(extack);
 	if (err)
 		goto out;
 
-	slot = cgf_slot_find(name);
 	if (slot) {
 		old = rcu_replace_pointer(slot->compiled, compiled,
 					  lockdep_is_held(&cgf_store.lock));

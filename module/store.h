@@ -75,7 +75,7 @@ bool cgf_subject_current_confined(void);
 
 /* Control-plane side: process context, serialised by the store mutex. */
 int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
-		     struct netlink_ext_ack *extack);
+		     bool *replaced, struct netlink_ext_ack *extack);
 int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extack);
 int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack);
 int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,

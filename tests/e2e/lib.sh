@@ -169,6 +169,10 @@ e2e_build() {
 		e2e_error="cannot compile oci_probe.c: $(head -c 2000 "$log")"
 		return 1
 	fi
+	if ! e2e_cc "$root/bin/audit_tail" "$e2e_src/audit_tail.c" >> "$log" 2>&1; then
+		e2e_error="cannot compile audit_tail.c: $(head -c 2000 "$log")"
+		return 1
+	fi
 	# Real container runtimes (t_runtimes), Debian's packages at their Debian paths, with
 	# the libraries they link. tests/deps.sh installs them; like the tool, one that is
 	# missing is reported by the test that uses it (t_runtimes), not by the build.

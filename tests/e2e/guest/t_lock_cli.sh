@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# e2e: cgfence lock through the tool: --yes needed, then every change fails until reboot, rmmod too.
+# e2e: cgfence lock through the tool: --yes needed, then every change fails until reboot, rmmod too, each refusal audited.
 set -u
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . /e2e/tap.sh
-tap_plan 17
+tap_plan 22
 
 # Locking lasts until reboot: run.sh boots a VM for this test alone.
 dir=/tmp/t_lock_cli
@@ -59,6 +59,16 @@ refused() {
 locked_is() {
 	cgfence status --json | grep -q "\"locked\":$1"
 }
+
+# Audit's read-only multicast group: every record, not the rate-limited console's.
+log=/tmp/t_lock_cli.audit
+audit_tail > "$log" 2> /dev/null &
+tail_pid=$!
+i=0
+while ! grep -q '^audit_tail: listening' "$log" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 
 expect_run "insmod cgfence.ko" 0 insmod "$CGFENCE_KO"
 expect_run "load lk.cgf" 0 cgfence load "$dir/lk.cgf"
@@ -116,5 +126,34 @@ tap_diag "rmmod -f: exit $run_rc: $(cat "$run_err")"
 [ "$run_rc" -eq 1 ] && grep -q "Operation not permitted" "$run_err" &&
 	[ -d /sys/module/cgfence ] && locked_is true
 tap_result "locked: rmmod -f fails with EPERM, the module's own refusal" $?
+
+# Every change and every refusal by the lock left an audit record naming the caller.
+! echo N > /sys/module/cgfence/parameters/audit 2> /dev/null
+tap_result "locked: writing the audit parameter fails" $?
+sleep 1
+kill "$tail_pid"
+caller=' ppid=[0-9]* pid=[0-9]* auid=[0-9]* uid=0 .* comm="cgfence"'
+audited() { # DESC PATTERN...: one result: each PATTERN matches a record
+	desc=$1
+	shift
+	rc=0
+	for want in "$@"; do
+		grep -q "$want" "$log" || { tap_diag "want: $want"; rc=1; }
+	done
+	[ "$rc" -eq 0 ] || tap_diag "policy records:" "$(grep 'cgfence=policy' "$log")"
+	tap_result "$desc" "$rc"
+}
+audited "audit: the lock, type 1404 (MAC_STATUS), by cgfence" \
+	"^type=1404 .*cgfence=policy op=lock res=1$caller"
+audited "audit: refused by the lock: load, unload --force, mode: res=0 error=-1 (EPERM)" \
+	"^type=1403 .*cgfence=policy op=load profile=\"lk\" res=0 error=-1$caller" \
+	"^type=1403 .*cgfence=policy op=unload profile=\"lk\" force=1 res=0 error=-1$caller" \
+	"^type=1404 .*cgfence=policy op=mode profile=\"lk\" mode=complain res=0 error=-1$caller"
+audited "audit: attach after the lock succeeds, its detach and a second lock are refused" \
+	"^type=1405 .*cgfence=policy op=attach profile=\"lk\" cgroup_id=[0-9]* cgroup=\"/t_lock_cli.free\" res=1$caller" \
+	"^type=1405 .*cgfence=policy op=detach cgroup_id=[0-9]* cgroup=\"/t_lock_cli.free\" res=0 error=-1$caller" \
+	"^type=1404 .*cgfence=policy op=lock res=0 error=-1$caller"
+audited "audit: the refused parameter write" \
+	"^type=1405 .*cgfence=policy op=param param=audit res=0 error=-1 "
 
 tap_done
