@@ -74,7 +74,7 @@ e2e: tool test-modules
 	@bash $(TOP)/tests/e2e/run.sh
 
 # A Debian 12 image with systemd, podman and Docker, booted in QEMU (tests/system/run.sh).
-e2e-system: tool test-modules
+e2e-system: tool test-modules deb
 	@bash $(TOP)/tests/system/run.sh
 
 # Every suite runs even when an earlier one fails; each runner's exit status is kept next to
@@ -87,9 +87,10 @@ check: deps
 	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
 	@if [ ! -e $(BUILD)/results/build.failed ]; then \
 		bash $(TOP)/tests/e2e/run.sh; echo $$? > $(BUILD)/results/e2e.rc; fi
+	@# The package suite makes the .debs that the system suite installs into its image.
+	@bash $(TOP)/tests/package/run.sh; echo $$? > $(BUILD)/results/package.rc
 	@if [ ! -e $(BUILD)/results/build.failed ]; then \
 		bash $(TOP)/tests/system/run.sh; echo $$? > $(BUILD)/results/system.rc; fi
-	@bash $(TOP)/tests/package/run.sh; echo $$? > $(BUILD)/results/package.rc
 	@bash $(TOP)/tests/summary.sh $(BUILD)/results
 
 # deps first, then a new make: the kernels it sets up are read when test-modules starts.

@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# System test bed, in the booted Debian image: podman (hooks.d) and Docker (cgfence-runc) containers confined.
+# System test bed, in the booted Debian image: the packages' boot policy, podman and Docker containers confined.
 set -u
 exec 3> /dev/ttyS1
 n=0
 failed=0
-plan=17
+plan=31
 echo "1..$plan" >&3
 
 result() { # DESC STATUS [DIAG...]
@@ -49,11 +49,26 @@ expect_refused() {
 
 echo "# kernel $(uname -r); $(podman --version); $(docker --version)" >&3
 
-modprobe cgfence
-result "modprobe cgfence (the module installed in the image)" $? "$(dmesg | grep cgfence | tail -n 2)"
-cgfence load /usr/share/cgfence/policy/docker-default.cgf /usr/share/cgfence/policy/baseline.cgf \
-	/usr/share/cgfence/policy/restricted.cgf > /dev/null
-result "load the shipped profiles" $?
+probe=/usr/local/lib/cgfence-systest/oci_probe
+# in_boot_cgroup CMD...: CMD in the cgroup the boot policy confines (moved there now, after boot).
+in_boot_cgroup() {
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > /sys/fs/cgroup/boot-confined/cgroup.procs && exec "$@"' sh "$@"
+}
+
+# The packages' cgfence.service loaded the module (DKMS built it) and /etc/cgfence at boot.
+state=$(systemctl is-active cgfence.service)
+result "cgfence.service is active after boot" "$([ "$state" = active ]; echo $?)" \
+	"is-active: $state" "$(journalctl -b -u cgfence.service --no-pager | tail -n 5)"
+expect_out "the boot policy is in force (apply --verify)" \
+	"the policy of /etc/cgfence/cgfence.conf is in force" cgfence apply --verify
+list=$(cgfence list 2>&1)
+echo "$list" | grep -q '^docker-default ' && echo "$list" | grep -q '^restricted ' &&
+	echo "$list" | grep -q '/boot-confined .*restricted'
+result "the shipped profiles are loaded and /boot-confined is attached to restricted" $? "$list"
+expect_out "a process put in the attached cgroup after boot is confined" \
+	"boot: kcore=EACCES hostname=0" in_boot_cgroup "$probe" boot
+expect_out "the same program outside it is not (control)" "boot: kcore=0 hostname=0" "$probe" boot
 
 # One image for both engines, made here: the probe and a hostname, no network needed.
 mkdir -p /tmp/img/etc /tmp/img/proc /tmp/img/dev /tmp/img/sys
@@ -106,6 +121,11 @@ docker rm -f d1 > /dev/null 2>&1
 expect_out "docker with plain runc: not confined (control)" "exec: kcore=0 hostname=0" \
 	docker run --rm --network none --security-opt apparmor=unconfined --runtime=runc probe /probe exec
 
+# Stopping the unit removes nothing, as apparmor.service leaves its profiles.
+systemctl stop cgfence.service
+expect_out "systemctl stop cgfence: the attached cgroup is still confined" \
+	"stop: kcore=EACCES hostname=0" in_boot_cgroup "$probe" stop
+
 cgfence unload --force restricted > /dev/null
 cgfence unload --force baseline > /dev/null
 cgfence unload --force docker-default > /dev/null
@@ -116,6 +136,41 @@ expect_refused "podman, module not loaded: the container does not start" \
 expect_refused "docker --runtime=cgfence, module not loaded: the container does not start" \
 	"exit status 3" \
 	docker run --rm --network none --security-opt apparmor=unconfined --runtime=cgfence probe /probe exec
+
+# The unit brings it all back; then a broken /etc/cgfence keeps the runtimes from starting.
+systemctl start cgfence.service
+result "systemctl start cgfence: modprobe and apply again" $? \
+	"$(journalctl -b -u cgfence.service --no-pager | tail -n 5)"
+cp /etc/cgfence/cgfence.conf /tmp/cgfence.conf.good
+sed -i 's/^lock = no$/lock = perhaps/' /etc/cgfence/cgfence.conf
+expect_refused "a broken /etc/cgfence: systemctl reload cgfence fails" "cgfence.service" \
+	systemctl reload cgfence.service
+journalctl -b -u cgfence.service --no-pager | grep -q 'cgfence.conf:4:8: lock is yes or no'
+result "... and the journal names the file, line and column" $? \
+	"$(journalctl -b -u cgfence.service --no-pager | tail -n 5)"
+systemctl restart docker.service 2> /tmp/err
+rc=$?
+state=$(systemctl is-active docker.service)
+[ "$rc" -ne 0 ] && [ "$state" != active ]
+result "a broken /etc/cgfence: docker does not start (apply --verify in its drop-in)" $? \
+	"restart exit $rc, is-active $state" "$(journalctl -b -u docker.service --no-pager | tail -n 3)"
+
+# Locked by reload, as a host's lock = yes does at boot: new containers are still confined.
+sed 's/^lock = no$/lock = yes/' /tmp/cgfence.conf.good > /etc/cgfence/cgfence.conf
+systemctl reload cgfence.service && cgfence status --json | grep -q '"locked":true'
+result "lock = yes: systemctl reload cgfence locks the policy" $? "$(cgfence status 2>&1)"
+systemctl reset-failed docker.service docker.socket > /dev/null 2>&1
+systemctl start docker.service
+result "the policy in force again: docker starts" $? \
+	"$(journalctl -b -u docker.service --no-pager | tail -n 3)"
+expect_out "locked: a container started after the lock is confined" "$confined" \
+	docker run --rm --network none --security-opt apparmor=unconfined --runtime=cgfence probe /probe exec
+expect_refused "locked: rmmod cgfence is refused (kmod sees the lock's reference)" "Module cgfence is in use" rmmod cgfence
+expect_refused "locked: detaching the boot cgroup is refused" "locked until reboot" \
+	cgfence detach /sys/fs/cgroup/boot-confined
+systemctl stop cgfence.service
+expect_out "locked, unit stopped: the attached cgroup is still confined" \
+	"locked: kcore=EACCES hostname=0" in_boot_cgroup "$probe" locked
 
 [ "$n" -eq "$plan" ] || echo "# planned $plan, ran $n" >&3
 echo "# system-test-done failed=$failed" >&3

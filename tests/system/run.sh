@@ -19,7 +19,8 @@ tap_out=$results/system.tap
 . "$top/tests/kernel-trouble.sh"
 
 packages=(systemd systemd-sysv udev kmod iproute2 iptables podman containernetworking-plugins
-	runc crun docker.io containerd ca-certificates libnl-genl-3-200 initramfs-tools zstd apparmor)
+	runc crun docker.io containerd ca-certificates libnl-genl-3-200 initramfs-tools zstd apparmor
+	dkms)
 
 fail_early() {
 	mkdir -p "$results"
@@ -38,11 +39,13 @@ fail_early() {
 kdeb=$(find "$top/build/kernel/debs" -name "linux-image-${KVER}_*.deb" 2> /dev/null | head -n 1)
 [ -n "$kdeb" ] || fail_early "the kernel package of $KVER is not in build/kernel/debs (run: make deps)"
 command -v debootstrap > /dev/null || fail_early "debootstrap is missing (run: make deps)"
-for f in "$KO" "$top/build/cgfence"; do
-	[ -f "$f" ] || fail_early "$f is missing (run: make all test-modules)"
+
+debs=("$top"/build/deb/cgfence_*.deb "$top"/build/deb/cgfence-dkms_*.deb)
+for f in "${debs[@]}"; do
+	[ -f "$f" ] || fail_early "$f is missing (run: make deb)"
 done
 
-hash=$(printf '%s\n' "${packages[@]}" "$(basename "$kdeb")" recipe-1 | sha256sum | cut -c1-12)
+hash=$(printf '%s\n' "${packages[@]}" "$(basename "$kdeb")" recipe-3 | sha256sum | cut -c1-12)
 base=$work/base-$hash
 if [ ! -e "$base/.complete" ]; then
 	echo "system: making the Debian image (debootstrap, about four minutes)"
@@ -56,8 +59,18 @@ if [ ! -e "$base/.complete" ]; then
 		http://deb.debian.org/debian > "$work/debootstrap.log" 2>&1 ||
 		fail_early "debootstrap failed: $(tail -n 5 "$work/debootstrap.log")"
 	cp "$kdeb" "$base/tmp/kernel.deb"
+	# DKMS builds the packaged module in the image, against the headers of the kernel it
+	# boots: they come from the same archives as the host's (the security archive's).
+	cp /etc/apt/sources.list.d/*.sources "$base/etc/apt/sources.list.d/" 2> /dev/null
+	cp /etc/apt/sources.list "$base/etc/apt/" 2> /dev/null
 	mount -t proc proc "$base/proc"
-	chroot "$base" dpkg -i /tmp/kernel.deb > "$work/kernel.log" 2>&1
+	{
+		chroot "$base" dpkg -i /tmp/kernel.deb &&
+			chroot "$base" apt-get update &&
+			chroot "$base" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+				--no-install-recommends "linux-headers-$KVER" &&
+			chroot "$base" apt-get clean
+	} > "$work/kernel.log" 2>&1
 	rc=$?
 	umount "$base/proc"
 	rm -f "$base/tmp/kernel.deb"
@@ -67,14 +80,39 @@ if [ ! -e "$base/.complete" ]; then
 	touch "$base/.complete"
 fi
 
-# What this tree builds, installed as make install would.
-install -D -m 0644 "$KO" "$base/lib/modules/$KVER/extra/cgfence.ko"
-depmod -b "$base" "$KVER"
-install -D -m 0755 "$top/build/cgfence" "$base/usr/sbin/cgfence"
-install -D -m 0755 "$top/userspace/oci/cgfence-runc" "$base/usr/sbin/cgfence-runc"
-install -D -m 0644 "$top/userspace/oci/hooks.d/cgfence.json" \
-	"$base/usr/share/containers/oci/hooks.d/cgfence.json"
-install -D -m 0644 "$top/userspace/oci/oci.conf" "$base/etc/cgfence/oci.conf"
+# What this tree builds, as a host gets it: the two packages, DKMS building the module for
+# the image's kernel. The image is reused: the previous run's packages are purged first.
+cp "${debs[@]}" "$base/tmp/"
+mount -t proc proc "$base/proc"
+chroot "$base" sh -c 'dpkg --purge cgfence cgfence-dkms &&
+	dpkg -i /tmp/cgfence-dkms_*.deb /tmp/cgfence_*.deb' > "$work/packages.log" 2>&1
+rc=$?
+umount "$base/proc"
+rm -f "$base"/tmp/cgfence*.deb
+[ $rc -eq 0 ] || fail_early "installing the packages failed: $(tail -n 8 "$work/packages.log")"
+ko=$(find "$base/lib/modules/$KVER" -name 'cgfence.ko*' | head -n 1)
+[ -n "$ko" ] || fail_early "DKMS built no cgfence.ko for $KVER: $(tail -n 8 "$work/packages.log")"
+# The host's boot policy: the shipped profiles and a cgroup confined from boot on (made by
+# the test's own unit before cgfence.service runs); the test locks it later, by reload.
+cat > "$base/etc/cgfence/cgfence.conf" <<-EOF
+load = /usr/share/cgfence/policy/*.cgf
+load = /etc/cgfence/profiles/*.cgf
+attach = restricted /sys/fs/cgroup/boot-confined
+lock = no
+EOF
+cat > "$base/etc/systemd/system/cgfence-systest-cgroup.service" <<-EOF
+[Unit]
+Description=cgfence system test: the cgroup the boot policy confines
+DefaultDependencies=no
+Before=cgfence.service
+
+[Service]
+Type=oneshot
+ExecStart=/bin/mkdir -p /sys/fs/cgroup/boot-confined
+EOF
+mkdir -p "$base/etc/systemd/system/sysinit.target.wants"
+ln -sf /etc/systemd/system/cgfence-systest-cgroup.service \
+	"$base/etc/systemd/system/sysinit.target.wants/cgfence-systest-cgroup.service"
 # Docker's runtimes as README.md shows them, and one naming a profile that is not loaded.
 # No network in the VM: Docker needs neither its bridge nor iptables here.
 mkdir -p "$base/etc/docker"
@@ -90,8 +128,6 @@ EOF
 mkdir -p "$base/etc/containers"
 printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
 	> "$base/etc/containers/containers.conf"
-mkdir -p "$base/usr/share/cgfence/policy"
-install -m 0644 "$top"/policy/*.cgf "$base/usr/share/cgfence/policy/"
 mkdir -p "$base/usr/local/lib/cgfence-systest"
 gcc -static -O2 -Wall -Werror -o "$base/usr/local/lib/cgfence-systest/oci_probe" \
 	"$top/tests/e2e/oci_probe.c" || fail_early "cannot compile oci_probe.c"
