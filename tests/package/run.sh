@@ -115,12 +115,14 @@ check "cgfence holds /etc/cgfence/oci.conf" has "$tool_files" /etc/cgfence/oci.c
 check "cgfence holds /usr/share/containers/oci/hooks.d/cgfence.json" \
 	has "$tool_files" /usr/share/containers/oci/hooks.d/cgfence.json
 
-# install-tool's own list, staged; Debian 12 ships units under /lib/systemd/system.
+# install-tool's own list, staged; Debian 12 ships units under /lib/systemd/system, and
+# dh_compress gzips man pages.
 rm -rf "$work/staged"
 if make -C "$top" --no-print-directory install-tool DESTDIR="$work/staged" \
 	>"$work/install-tool.log" 2>&1; then
 	staged=$(cd "$work/staged" && find . ! -type d | sed 's|^\.||' |
-		sed 's|^/usr/lib/systemd/system/|/lib/systemd/system/|' | sort)
+		sed 's|^/usr/lib/systemd/system/|/lib/systemd/system/|; s|^\(/usr/share/man/.*\)$|\1.gz|' |
+		sort)
 	packaged=$(grep -v '^/usr/share/doc/cgfence/' <<<"$tool_files")
 	check "cgfence holds exactly what make install-tool installs (and its docs)" \
 		[ "$staged" = "$packaged" ]
@@ -129,11 +131,9 @@ else
 	result 1 "cgfence holds exactly what make install-tool installs (and its docs)"
 	diag "make install-tool failed: $(tail -n 10 "$work/install-tool.log")"
 fi
-check "cgfence's conffiles are /etc/cgfence/oci.conf and nothing outside /etc" \
-	bash -c '[ "$(dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles 2>/dev/null |
-		grep -v "^/etc/")" = "" ] &&
-		dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles | grep -qx /etc/cgfence/oci.conf' \
-	_ "$tool_deb"
+check "cgfence's conffiles are exactly /etc/cgfence/cgfence.conf and oci.conf" \
+	bash -c '[ "$(dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles 2>/dev/null | sort)" = \
+		"$(printf "%s\n" /etc/cgfence/cgfence.conf /etc/cgfence/oci.conf)" ]' _ "$tool_deb"
 check "cgfence depends on libnl-genl-3-200 (from shlibs)" \
 	grep -q 'libnl-genl-3-200' <<<"$(field "$tool_deb" Depends 2>/dev/null)"
 check "cgfence recommends cgfence-dkms" [ "$(field "$tool_deb" Recommends 2>/dev/null)" = cgfence-dkms ]
@@ -143,24 +143,22 @@ dpkg-deb -x "$tool_deb" "$work/tool-root" 2>/dev/null
 out=$("$work/tool-root/usr/sbin/cgfence" --version 2>&1)
 check "the packaged cgfence --version prints 'cgfence $ver'" [ "$out" = "cgfence $ver" ]
 
-# The service, when the tree has one: enabled on install, never stopped by an upgrade.
+# The service: enabled on install, never stopped by an upgrade; each runtime's drop-in.
 postinst=$(dpkg-deb --ctrl-tarfile "$tool_deb" 2>/dev/null | tar -xO ./postinst 2>/dev/null)
 prerm=$(dpkg-deb --ctrl-tarfile "$tool_deb" 2>/dev/null | tar -xO ./prerm 2>/dev/null)
-if [ -f "$top/userspace/systemd/cgfence.service" ]; then
-	check "cgfence holds /lib/systemd/system/cgfence.service" \
-		has "$tool_files" /lib/systemd/system/cgfence.service
-	check "cgfence's postinst enables cgfence.service" \
-		grep -q 'deb-systemd-helper enable .*cgfence.service' <<<"$postinst"
-	check "cgfence's postinst never restarts cgfence.service (an upgrade leaves it as it is)" \
-		bash -c '! grep -qE "deb-systemd-invoke (try-)?restart" <<<"$1"' _ "$postinst"
-	check "cgfence's prerm stops cgfence.service on remove only, not on upgrade" \
-		bash -c '! grep -q "deb-systemd-invoke stop" <<<"$1" ||
-			grep -B3 "deb-systemd-invoke stop" <<<"$1" | grep -q "\"\$1\" = remove"' _ "$prerm"
-else
-	check "no userspace/systemd/cgfence.service: cgfence has no unit and no systemd scripts" \
-		bash -c '! grep -q systemd <<<"$1$2" && ! grep -q "systemd/system/" <<<"$3"' \
-		_ "$postinst" "$prerm" "$tool_files"
-fi
+check "cgfence holds /lib/systemd/system/cgfence.service" \
+	has "$tool_files" /lib/systemd/system/cgfence.service
+for r in containerd docker podman crio; do
+	check "cgfence holds the $r.service drop-in (apply --verify first)" \
+		has "$tool_files" "/lib/systemd/system/$r.service.d/cgfence.conf"
+done
+check "cgfence's postinst enables cgfence.service" \
+	grep -q 'deb-systemd-helper enable .*cgfence.service' <<<"$postinst"
+check "cgfence's postinst never restarts cgfence.service (an upgrade leaves it as it is)" \
+	bash -c '! grep -qE "deb-systemd-invoke (try-)?restart" <<<"$1"' _ "$postinst"
+check "cgfence's prerm stops cgfence.service on remove only, not on upgrade" \
+	bash -c '! grep -q "deb-systemd-invoke stop" <<<"$1" ||
+		grep -B3 "deb-systemd-invoke stop" <<<"$1" | grep -q "\"\$1\" = remove"' _ "$prerm"
 
 # --- cgfence-dkms: the module's source, exactly ---
 src=/usr/src/cgfence-$ver
