@@ -43,9 +43,8 @@ static const struct nla_policy cgf_detach_policy[CGFENCE_A_MAX + 1] = {
 static int cgf_nl_profile_remove(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
-	int err;
-
 	bool force;
+	int err;
 
 	err = cgf_nl_get_name(info, &name);
 	if (err)
