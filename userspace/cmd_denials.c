@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgfence.h"
@@ -16,13 +17,14 @@
 #include "cli.h"
 #include "client.h"
 #include "cmd_denials.h"
+#include "container.h"
 #include "denials.h"
 #include "learn.h"
 
 static int check_container(const struct cgf_inv *inv, char *err, size_t len)
 {
 	if (cgf_opt_set(inv, CGF_OPT_CONTAINER) && !inv->optval[CGF_OPT_CONTAINER][0]) {
-		snprintf(err, len, "empty CGROUP_PATH for --container");
+		snprintf(err, len, "empty CGROUP or ID for --container");
 		return -1;
 	}
 	return 0;
@@ -49,19 +51,88 @@ int cgf_check_learn(const struct cgf_inv *inv, char *err, size_t len)
 	return cgf_check_profile_arg(inv->argv[0], err, len) ?: check_container(inv, err, len);
 }
 
-/* --container as the module names containers; @buf stays "" without the option. */
+/*
+ * A container id prefix (what docker ps and podman ps show) to the cgroup of the one
+ * attached container whose id starts with it. Returns 0 with @buf set, or the exit
+ * status with the reason reported: none, or several (each listed).
+ */
+static int container_by_id(const char *what, const char *prefix, char *buf, size_t len)
+{
+	struct cgf_listing l = { 0 };
+	struct cgf_container c;
+	const char *found = NULL;
+	struct cgf_client cl;
+	size_t i, matches = 0;
+	int rc, err;
+
+	rc = cgf_connect(&cl);
+	if (rc)
+		return rc;
+	err = cgf_client_listing(&cl, false, &l);
+	if (err) {
+		rc = cgf_report_client(what, &cl, err);
+		goto out;
+	}
+	for (i = 0; i < l.nr_attachments; i++) {
+		if (!cgf_container_of(l.attachments[i].path, &c) ||
+		    strncmp(c.id, prefix, strlen(prefix)))
+			continue;
+		if (matches++ == 1) {
+			cgf_err("%s: --container %s: several attached containers have an id starting so:\n",
+				what, prefix);
+			cgf_container_of(found, &c);
+			fprintf(stderr, "  %s %s %s\n", c.runtime, c.id, found);
+			cgf_container_of(l.attachments[i].path, &c);
+		}
+		if (matches > 1)
+			fprintf(stderr, "  %s %s %s\n", c.runtime, c.id, l.attachments[i].path);
+		found = l.attachments[i].path;
+	}
+	if (!matches) {
+		cgf_err("%s: --container %s: no cgroup by that name and no attached container whose id starts so (a container that is gone: give its cgroup path)\n",
+			what, prefix);
+		rc = CGF_EXIT_FAIL;
+	} else if (matches > 1) {
+		rc = CGF_EXIT_USAGE;
+	} else if (snprintf(buf, len, "%s", found) >= (int)len) {
+		cgf_err("%s: --container: path too long\n", what);
+		rc = CGF_EXIT_FAIL;
+	}
+out:
+	cgf_listing_free(&l);
+	cgf_client_close(&cl);
+	return rc;
+}
+
+/* Whether @path names a cgroup directory below the cgroup2 mount @mount. */
+static bool is_cgroup_dir(const char *mount, const char *path)
+{
+	char full[PATH_MAX * 2];
+	struct stat st;
+
+	snprintf(full, sizeof(full), "%s%s", mount, path);
+	return !stat(full, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * --container as the module names containers: a cgroup path, or a container id prefix
+ * when no cgroup has that name. @buf stays "" without the option.
+ */
 static int container_filter(const struct cgf_inv *inv, const char *what, char *buf, size_t len)
 {
+	const char *arg = inv->optval[CGF_OPT_CONTAINER];
 	char mount[PATH_MAX];
 
 	buf[0] = '\0';
 	if (!cgf_opt_set(inv, CGF_OPT_CONTAINER))
 		return 0;
 	cgf_cgroup2_mount(mount, sizeof(mount));
-	if (cgf_denial_container_arg(mount, inv->optval[CGF_OPT_CONTAINER], buf, len)) {
+	if (cgf_denial_container_arg(mount, arg, buf, len)) {
 		cgf_err("%s: --container: path too long\n", what);
 		return CGF_EXIT_USAGE;
 	}
+	if (cgf_container_is_id_prefix(arg) && !is_cgroup_dir(mount, buf))
+		return container_by_id(what, arg, buf, len);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <netlink/genl/genl.h>
 
 #include "cgfence.h"
+#include "container.h"
 #include "denials.h"
 #include "output.h"
 #include "policy_int.h"
@@ -251,6 +252,33 @@ static void plain_value(FILE *f, const char *s)
 	}
 }
 
+/* " container=RUNTIME:ID" (the id short, as docker ps shows it) when a runtime named the cgroup. */
+static void plain_container(FILE *f, const char *cgroup)
+{
+	struct cgf_container c;
+
+	if (!cgroup || !cgf_container_of(cgroup, &c))
+		return;
+	fprintf(f, " container=%s:", c.runtime);
+	if (strcmp(c.runtime, "nspawn"))
+		c.id[CGF_CONTAINER_SHORT_ID] = '\0';
+	plain_value(f, c.id);
+}
+
+/* ,"container":{"runtime":..,"id":..} with the full id, or null. */
+static void json_container(FILE *f, const char *cgroup)
+{
+	struct cgf_container c;
+
+	if (!cgroup || !cgf_container_of(cgroup, &c)) {
+		fputs(",\"container\":null", f);
+		return;
+	}
+	fprintf(f, ",\"container\":{\"runtime\":\"%s\",\"id\":", c.runtime);
+	cgf_json_string(f, c.id);
+	fputc('}', f);
+}
+
 /* Room for the longest bits text: every mount operation name with its comma. */
 #define BITS_TEXT_MAX	96
 
@@ -267,6 +295,7 @@ void cgf_denial_render_plain(FILE *f, const struct cgf_denial *d)
 		fprintf(f, "verdict(%u)", d->verdict);
 	fputs(" cgroup=", f);
 	plain_value(f, d->cgroup);
+	plain_container(f, d->cgroup);
 	fputs(" profile=", f);
 	plain_value(f, d->profile);
 	fprintf(f, " rule=%" PRIu32 " op=", d->rule_id);
@@ -295,6 +324,7 @@ void cgf_denial_render_json(FILE *f, const struct cgf_denial *d)
 		fprintf(f, ",\"verdict\":\"unknown(%u)\"", d->verdict);
 	fputs(",\"cgroup\":", f);
 	cgf_json_string(f, d->cgroup);
+	json_container(f, d->cgroup);
 	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"profile\":", d->cgroup_id);
 	cgf_json_string(f, d->profile);
 	fprintf(f, ",\"rule_id\":%" PRIu32 ",\"op\":", d->rule_id);
@@ -324,6 +354,7 @@ void cgf_denial_render_lost(FILE *f, bool json, const struct cgf_denial *d)
 	}
 	fprintf(f, "{\"type\":\"lost\",\"seq\":%" PRIu64 ",\"cgroup\":", d->seq);
 	cgf_json_string(f, d->cgroup);
+	json_container(f, d->cgroup);
 	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"profile\":", d->cgroup_id);
 	cgf_json_string(f, d->profile);
 	fprintf(f, ",\"count\":%" PRIu32 "}\n", d->lost);

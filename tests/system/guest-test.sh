@@ -5,7 +5,7 @@ set -u
 exec 3> /dev/ttyS1
 n=0
 failed=0
-plan=31
+plan=33
 echo "1..$plan" >&3
 
 result() { # DESC STATUS [DIAG...]
@@ -115,6 +115,16 @@ docker run -d --name d1 --network none --security-opt apparmor=unconfined --runt
 	probe /probe > /dev/null 2> /tmp/err
 result "docker run -d --runtime=cgfence: the container runs" $? "$(tail -n 3 /tmp/err)"
 expect_out "docker exec into it is confined" "$confined" docker exec d1 /probe exec
+# The denial names the container as docker ps does; --container takes that short id.
+id=$(docker inspect -f '{{.Id}}' d1 2> /dev/null)
+short=$(printf '%s' "$id" | cut -c1-12)
+out=$(cgfence denials --container "$short" 2>&1)
+printf '%s\n' "$out" | grep -q " container=docker:$short profile=docker-default .*object=/proc/kcore " &&
+	[ -z "$(printf '%s\n' "$out" | grep 'seq=' | grep -v " container=docker:$short ")" ]
+result "denials --container SHORT-ID: that container's records, named docker:SHORT-ID" $? "$out"
+cgfence denials --json --container "$short" 2>&1 |
+	grep -q "\"container\":{\"runtime\":\"docker\",\"id\":\"$id\"}"
+result "denials --json: the container's runtime and full id" $? "id $id"
 docker rm -f d1 > /dev/null 2>&1
 
 # Positive control: plain runc, no hook; the runtime masks /proc/kcore with /dev/null.

@@ -196,7 +196,7 @@ static void test_render(void)
 	cgf_denial_render_json(cap_open(&c), &d);
 	got = cap_close(&c);
 	tap_is_str(got,
-		   "{\"type\":\"denial\",\"seq\":12,\"time\":\"2023-11-14T22:13:20.123Z\",\"time_ns\":1700000000123999999,\"verdict\":\"denied\",\"cgroup\":\"/web\",\"cgroup_id\":42,\"profile\":\"webp\",\"rule_id\":3,\"op\":\"open\",\"kind\":\"file\",\"object\":\"/etc/shadow\",\"requested\":3,\"requested_text\":\"rw\",\"denied\":2,\"denied_text\":\"w\",\"pid\":100,\"comm\":\"sh\",\"lost\":0}\n",
+		   "{\"type\":\"denial\",\"seq\":12,\"time\":\"2023-11-14T22:13:20.123Z\",\"time_ns\":1700000000123999999,\"verdict\":\"denied\",\"cgroup\":\"/web\",\"container\":null,\"cgroup_id\":42,\"profile\":\"webp\",\"rule_id\":3,\"op\":\"open\",\"kind\":\"file\",\"object\":\"/etc/shadow\",\"requested\":3,\"requested_text\":\"rw\",\"denied\":2,\"denied_text\":\"w\",\"pid\":100,\"comm\":\"sh\",\"lost\":0}\n",
 		   "json: a file record");
 	free(got);
 
@@ -277,6 +277,19 @@ static void test_lost(void)
 	tap_is_str(got, "# 35 records of /web were dropped here (rate limit)\n",
 		   "lost: plain note");
 	free(got);
+	/* A cgroup Docker named: the container's runtime and id, short in text, full in JSON. */
+	d.cgroup = "/system.slice/docker-3d5327d3e8161cdea217025b22f696ed6933f7d6964ff1c3219826962a979ae6.scope";
+	cgf_denial_render_plain(cap_open(&c), &d);
+	got = cap_close(&c);
+	tap_ok(strstr(got, ".scope container=docker:3d5327d3e816 profile=webp ") != NULL,
+	       "plain: a Docker container's runtime and short id after its cgroup: %s", got);
+	free(got);
+	cgf_denial_render_json(cap_open(&c), &d);
+	got = cap_close(&c);
+	tap_ok(strstr(got, ".scope\",\"container\":{\"runtime\":\"docker\",\"id\":\"3d5327d3e8161cdea217025b22f696ed6933f7d6964ff1c3219826962a979ae6\"},\"cgroup_id\":42,") != NULL,
+	       "json: a Docker container's runtime and full id: %s", got);
+	free(got);
+	d.cgroup = "/web";
 	d.lost = 1;
 	cgf_denial_render_lost(cap_open(&c), false, &d);
 	got = cap_close(&c);
@@ -287,7 +300,7 @@ static void test_lost(void)
 	cgf_denial_render_lost(cap_open(&c), true, &d);
 	got = cap_close(&c);
 	tap_is_str(got,
-		   "{\"type\":\"lost\",\"seq\":12,\"cgroup\":\"/web\",\"cgroup_id\":42,\"profile\":\"webp\",\"count\":35}\n",
+		   "{\"type\":\"lost\",\"seq\":12,\"cgroup\":\"/web\",\"container\":null,\"cgroup_id\":42,\"profile\":\"webp\",\"count\":35}\n",
 		   "lost: json object");
 	free(got);
 
@@ -847,7 +860,7 @@ static void test_learn_select(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(119);
+	tap_plan(121);
 	test_parse();
 	test_bits();
 	test_time();
