@@ -74,25 +74,24 @@ static int container_by_id(const char *what, const char *prefix, char *buf, size
 		goto out;
 	}
 	for (i = 0; i < l.nr_attachments; i++) {
-		if (!cgf_container_of(l.attachments[i].path, &c) ||
-		    strncmp(c.id, prefix, strlen(prefix)))
-			continue;
-		if (matches++ == 1) {
-			cgf_err("%s: --container %s: several attached containers have an id starting so:\n",
-				what, prefix);
-			cgf_container_of(found, &c);
-			fprintf(stderr, "  %s %s %s\n", c.runtime, c.id, found);
-			cgf_container_of(l.attachments[i].path, &c);
+		if (cgf_container_of(l.attachments[i].path, &c) &&
+		    !strncmp(c.id, prefix, strlen(prefix))) {
+			found = l.attachments[i].path;
+			matches++;
 		}
-		if (matches > 1)
-			fprintf(stderr, "  %s %s %s\n", c.runtime, c.id, l.attachments[i].path);
-		found = l.attachments[i].path;
 	}
 	if (!matches) {
 		cgf_err("%s: --container %s: no cgroup by that name and no attached container whose id starts so (a container that is gone: give its cgroup path)\n",
 			what, prefix);
 		rc = CGF_EXIT_FAIL;
 	} else if (matches > 1) {
+		cgf_err("%s: --container %s: several attached containers have an id starting so:\n",
+			what, prefix);
+		for (i = 0; i < l.nr_attachments; i++)
+			if (cgf_container_of(l.attachments[i].path, &c) &&
+			    !strncmp(c.id, prefix, strlen(prefix)))
+				fprintf(stderr, "  %s %s %s\n", c.runtime, c.id,
+					l.attachments[i].path);
 		rc = CGF_EXIT_USAGE;
 	} else if (snprintf(buf, len, "%s", found) >= (int)len) {
 		cgf_err("%s: --container: path too long\n", what);

@@ -25,15 +25,8 @@ mkdir -p "/tmp/t_audit/plain" "/tmp/t_audit/a b"
 echo secret > /tmp/t_audit/plain/f
 echo secret > "/tmp/t_audit/a b/f"
 
-# Audit's read-only multicast group gets every record, unlike the rate-limited console.
 log=/tmp/t_audit.log
-audit_tail > "$log" 2> /tmp/t_audit.tail.err &
-tail_pid=$!
-i=0
-while ! grep -q '^audit_tail: listening' "$log" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+audit_tail_start "$log"
 
 # No audit=1: denials go to the audit log by default, as AppArmor's do.
 run_cmd insmod "$CGFENCE_KO"
@@ -114,9 +107,9 @@ rc=$?
 [ "$rc" -eq 0 ] || tap_diag "policy records:" "$(grep 'cgfence=policy' "$log")"
 tap_result "unload, and a parameter written through sysfs (the writer named: uid 0)" "$rc"
 
-kill "$tail_pid" || tap_diag "audit_tail ended early: $(cat /tmp/t_audit.tail.err)"
+kill "$audit_tail_pid" || tap_diag "audit_tail ended early: $(cat "$log.err")"
 rmdir "$box"
-rm -rf /tmp/t_audit "$policy" "$log"
+rm -rf /tmp/t_audit "$policy" "$log" "$log.err"
 run_cmd rmmod cgfence
 tap_result "rmmod cgfence" "$run_rc"
 tap_done

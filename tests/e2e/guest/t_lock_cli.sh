@@ -60,15 +60,8 @@ locked_is() {
 	cgfence status --json | grep -q "\"locked\":$1"
 }
 
-# Audit's read-only multicast group: every record, not the rate-limited console's.
 log=/tmp/t_lock_cli.audit
-audit_tail > "$log" 2> /dev/null &
-tail_pid=$!
-i=0
-while ! grep -q '^audit_tail: listening' "$log" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+audit_tail_start "$log"
 
 expect_run "insmod cgfence.ko" 0 insmod "$CGFENCE_KO"
 expect_run "load lk.cgf" 0 cgfence load "$dir/lk.cgf"
@@ -131,7 +124,7 @@ tap_result "locked: rmmod -f fails with EPERM, the module's own refusal" $?
 ! echo N > /sys/module/cgfence/parameters/audit 2> /dev/null
 tap_result "locked: writing the audit parameter fails" $?
 sleep 1
-kill "$tail_pid"
+kill "$audit_tail_pid"
 caller=' ppid=[0-9]* pid=[0-9]* auid=[0-9]* uid=0 .* comm="cgfence"'
 audited() { # DESC PATTERN...: one result: each PATTERN matches a record
 	desc=$1

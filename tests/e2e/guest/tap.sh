@@ -77,6 +77,18 @@ traced() {
 	grep -qE "^$1 " /sys/kernel/tracing/enabled_functions
 }
 
+# audit_tail_start LOG: every kernel audit record from now on into LOG, from audit's
+# read-only multicast group (the console is rate limited); sets audit_tail_pid.
+audit_tail_start() {
+	audit_tail > "$1" 2> "$1.err" &
+	audit_tail_pid=$!
+	_i=0
+	while ! grep -q '^audit_tail: listening' "$1" && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # kernel log lines after the first N (dmesg | wc -l taken earlier).
 dmesg_since() {
 	dmesg | tail -n "+$(($1 + 1))"
