@@ -200,6 +200,12 @@ static const struct genl_ops cgf_genl_ops[] = {
 		.policy = cgf_denial_policy,
 		.maxattr = CGFENCE_A_MAX,
 	},
+	{
+		.cmd = CGFENCE_CMD_RULE_GET,
+		.dumpit = cgf_nl_rule_dump,
+		.policy = cgf_rule_get_policy,
+		.maxattr = CGFENCE_A_MAX,
+	},
 };
 
 /* Filled once the family has its multicast groups: joins are checked against it. */

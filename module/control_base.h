@@ -45,10 +45,12 @@ void cgf_control_load_exit(void);
 
 /* Reading (control_dump.c). */
 extern const struct nla_policy cgf_denial_policy[CGFENCE_A_MAX + 1];
+extern const struct nla_policy cgf_rule_get_policy[CGFENCE_A_MAX + 1];
 int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info);
 int cgf_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int cgf_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void cgf_nl_denial_notify(const struct cgf_event *event);
 
 #endif /* _CGFENCE_CONTROL_BASE_H */

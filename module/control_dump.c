@@ -14,6 +14,31 @@
 #include "events.h"
 #include "store.h"
 
+static int cgf_put_counters(struct sk_buff *msg, const struct cgf_counters *c)
+{
+	struct nlattr *nest;
+	int k;
+
+	nest = nla_nest_start(msg, CGFENCE_A_COUNTERS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, CGFENCE_COUNTER_A_DECISIONS, c->decisions,
+			      CGFENCE_COUNTER_A_PAD) ||
+	    nla_put_u64_64bit(msg, CGFENCE_COUNTER_A_DROPPED, c->dropped, CGFENCE_COUNTER_A_PAD))
+		goto cancel;
+	for (k = 0; k < CGF_DENIAL_KINDS; k++)
+		if (nla_put_u64_64bit(msg, CGFENCE_COUNTER_A_DENIED_FILE + k, c->denied[k],
+				      CGFENCE_COUNTER_A_PAD) ||
+		    nla_put_u64_64bit(msg, CGFENCE_COUNTER_A_WOULD_DENY_FILE + k, c->would_deny[k],
+				      CGFENCE_COUNTER_A_PAD))
+			goto cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
 static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *profile)
 {
 	if (nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
@@ -24,7 +49,8 @@ static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *p
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_RULE_COUNT, profile->nr_rules) ||
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_ATTACHMENTS, profile->nr_attachments) ||
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_KERNEL_ALLOW,
-			cgf_profile_kernel_allow(profile->compiled)))
+			cgf_profile_kernel_allow(profile->compiled)) ||
+	    cgf_put_counters(msg, &profile->counters))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -166,6 +192,105 @@ int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(ctx.msg, info);
 }
 
+/*
+ * RULE_GET walks the profile's rule source: cb->args[0] is the offset where the next
+ * message starts, cb->args[2] the profile generation the dump began with (args[1] is
+ * cgf_nl_dump_permitted()'s). A replace or
+ * a mode change under the dump ends it, and cb->seq (the generation) flags it
+ * NLM_F_DUMP_INTR: offsets into the old rules mean nothing in the new.
+ */
+struct cgf_rule_dump_ctx {
+	struct sk_buff *msg;
+	struct netlink_callback *cb;
+	bool found;
+};
+
+/* Room for a message that carries one rule of @len bytes, with the profile's name. */
+static u32 cgf_rule_msg_size(int len)
+{
+	return NLMSG_HDRLEN + GENL_HDRLEN + nla_total_size(CGFENCE_MAX_NAME) +
+	       nla_total_size_64bit(sizeof(u64)) + nla_total_size(0) + nla_total_size(len);
+}
+
+static int cgf_fill_rules(const struct cgf_profile_info *profile, void *arg)
+{
+	struct cgf_rule_dump_ctx *ctx = arg;
+	struct netlink_callback *cb = ctx->cb;
+	const struct cgf_rule_source *source = profile->source;
+	u32 off = cb->args[0], end = source ? source->len : 0;
+	const struct nlattr *rule;
+	struct nlattr *rules;
+	void *hdr;
+	int rem;
+
+	ctx->found = true;
+	if (!cb->args[2])
+		cb->args[2] = profile->generation;
+	cb->seq = profile->generation;
+	if (cb->args[2] != profile->generation || off >= end)
+		return 1;
+
+	hdr = genlmsg_put(ctx->msg, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_RULE_GET);
+	if (!hdr)
+		return 1;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_string(ctx->msg, CGFENCE_A_PROFILE_NAME, profile->name) ||
+	    nla_put_u64_64bit(ctx->msg, CGFENCE_A_PROFILE_GENERATION, profile->generation,
+			      CGFENCE_A_PAD)) {
+		genlmsg_cancel(ctx->msg, hdr);
+		return 1;
+	}
+	rules = nla_nest_start(ctx->msg, CGFENCE_A_RULES);
+	if (!rules) {
+		genlmsg_cancel(ctx->msg, hdr);
+		return 1;
+	}
+	nla_for_each_attr(rule, (const struct nlattr *)(source->data + off), end - off, rem) {
+		if (nla_put(ctx->msg, rule->nla_type, nla_len(rule), nla_data(rule))) {
+			/* A rule larger than this whole message: the next one is made larger. */
+			if (off == cb->args[0])
+				cb->min_dump_alloc = max(cb->min_dump_alloc,
+							 cgf_rule_msg_size(nla_len(rule)));
+			break;
+		}
+		off += nla_total_size(nla_len(rule));
+	}
+	nla_nest_end(ctx->msg, rules);
+	genlmsg_end(ctx->msg, hdr);
+	cb->args[0] = off;
+	return 1;
+}
+
+int cgf_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = cgf_genl_dump_attrs(cb);
+	struct cgf_rule_dump_ctx ctx = { .msg = skb, .cb = cb };
+	unsigned long index = 0;
+	u64 generation;
+	int err;
+
+	err = cgf_nl_dump_permitted(cb);
+	if (err)
+		return err;
+	if (!attrs[CGFENCE_A_PROFILE_NAME]) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "profile name missing");
+		return -EINVAL;
+	}
+	cgf_store_dump_profiles(&index, &generation, nla_data(attrs[CGFENCE_A_PROFILE_NAME]),
+				cgf_fill_rules, &ctx);
+	if (!ctx.found) {
+		if (!cb->args[2]) {
+			NL_SET_ERR_MSG_MOD(cb->extack, "no profile by that name is loaded");
+			return -ENOENT;
+		}
+		/* Unloaded under the dump. */
+		cb->seq = cb->args[2] + 1;
+		return 0;
+	}
+	return skb->len;
+}
+
 static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 {
 	struct cgf_dump_ctx *ctx = arg;
@@ -182,7 +307,8 @@ static int cgf_fill_attachment(const struct cgf_attachment_info *att, void *arg)
 	    nla_put_string(ctx->msg, CGFENCE_A_CGROUP_PATH, ctx->path) ||
 	    nla_put_string(ctx->msg, CGFENCE_A_PROFILE_NAME, att->profile) ||
 	    (att->on_exec && nla_put_flag(ctx->msg, CGFENCE_A_ATTACH_ON_EXEC)) ||
-	    nla_put_u32(ctx->msg, CGFENCE_A_ATTACH_PENDING, att->pending)) {
+	    nla_put_u32(ctx->msg, CGFENCE_A_ATTACH_PENDING, att->pending) ||
+	    cgf_put_counters(ctx->msg, &att->counters)) {
 		genlmsg_cancel(ctx->msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -216,6 +342,8 @@ static int cgf_put_denial(struct sk_buff *msg, const struct cgf_event *ev)
 	    nla_put_u64_64bit(msg, CGFENCE_A_CGROUP_ID, ev->cgroup_id, CGFENCE_A_PAD) ||
 	    nla_put_string(msg, CGFENCE_A_CGROUP_PATH, ev->cgroup) ||
 	    nla_put_string(msg, CGFENCE_A_PROFILE_NAME, ev->profile) ||
+	    nla_put_u64_64bit(msg, CGFENCE_A_PROFILE_GENERATION, ev->generation,
+			      CGFENCE_A_PAD) ||
 	    nla_put_u32(msg, CGFENCE_A_DENIAL_RULE_ID, ev->rule_id) ||
 	    nla_put_string(msg, CGFENCE_A_DENIAL_OP, ev->op) ||
 	    nla_put_u8(msg, CGFENCE_A_DENIAL_KIND, ev->kind) ||
@@ -285,4 +413,8 @@ int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 const struct nla_policy cgf_denial_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_DENIAL_SEQ] = { .type = NLA_U64 },
+};
+
+const struct nla_policy cgf_rule_get_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = CGF_NLA_NAME,
 };

@@ -19,6 +19,13 @@
 /* Open load transactions at once, node-wide: each holds kernel memory until commit. */
 #define CGF_MAX_TRANSACTIONS 16
 
+/* The rules of one PROFILE_ADD as they arrived, kept for RULE_GET (control_dump.c). */
+struct cgf_txn_source {
+	struct list_head node;
+	u32 len;
+	u8 data[];
+};
+
 /*
  * A profile load in progress, owned by one netlink socket (portid). Rules arrive in
  * chunks; nothing reaches the store before COMMIT, and closing the socket drops it.
@@ -32,6 +39,8 @@ struct cgf_txn {
 	u32 nr_rules;
 	u32 last_id;	/* ids must increase, so a duplicate is caught in its own message */
 	struct cgf_rule *rules;
+	struct list_head sources;	/* struct cgf_txn_source, in order */
+	u32 source_len;
 };
 
 static LIST_HEAD(cgf_txns);
@@ -60,6 +69,7 @@ static const struct nla_policy cgf_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
 	[CGFENCE_RULE_A_DEV_ACCESS] = NLA_POLICY_MASK(NLA_U8, CGFENCE_DEV_READ | CGFENCE_DEV_WRITE |
 						      CGFENCE_DEV_MKNOD),
 	[CGFENCE_RULE_A_KERNEL_OPS] = NLA_POLICY_MASK(NLA_U32, CGFENCE_KERNEL_ALL),
+	[CGFENCE_RULE_A_ORIGIN] = { .type = NLA_NUL_STRING, .len = CGFENCE_MAX_ORIGIN - 1 },
 };
 
 static const struct nla_policy cgf_rules_policy[CGFENCE_RULE_A_RULE + 1] = {
@@ -130,12 +140,34 @@ static void cgf_rules_free(struct cgf_rule *rules, u32 nr)
 
 static void cgf_txn_free(struct cgf_txn *txn)
 {
+	struct cgf_txn_source *src, *tmp;
+
 	lockdep_assert_held(&cgf_txn_lock);
 	list_del(&txn->node);
 	cgf_nr_txns--;
 	cgf_rules_free(txn->rules, txn->nr_rules);
 	kvfree(txn->rules);
+	list_for_each_entry_safe(src, tmp, &txn->sources, node)
+		kvfree(src);
 	kfree(txn);
+}
+
+/* The chunks joined into the one block the store keeps; NULL on -ENOMEM. */
+static struct cgf_rule_source *cgf_txn_join_sources(const struct cgf_txn *txn)
+{
+	struct cgf_rule_source *source;
+	struct cgf_txn_source *src;
+	u32 off = 0;
+
+	source = kvmalloc(struct_size(source, data, txn->source_len), GFP_KERNEL_ACCOUNT);
+	if (!source)
+		return NULL;
+	list_for_each_entry(src, &txn->sources, node) {
+		memcpy(source->data + off, src->data, src->len);
+		off += src->len;
+	}
+	source->len = off;
+	return source;
 }
 
 int cgf_nl_profile_begin(struct sk_buff *skb, struct genl_info *info)
@@ -186,6 +218,7 @@ int cgf_nl_profile_begin(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
+	INIT_LIST_HEAD(&txn->sources);
 	txn->portid = info->snd_portid;
 	strscpy(txn->name, name, sizeof(txn->name));
 	txn->spec.mode = nla_get_u8(info->attrs[CGFENCE_A_PROFILE_MODE]);
@@ -244,7 +277,8 @@ static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
 	rule->kind = nla_get_u8(tb[CGFENCE_RULE_A_KIND]);
 	rule->effect = nla_get_u8(tb[CGFENCE_RULE_A_EFFECT]);
 
-	for (i = CGFENCE_RULE_A_FILE_PERMS; i <= CGFENCE_RULE_A_MAX; i++)
+	/* An origin may come with a rule of any kind. */
+	for (i = CGFENCE_RULE_A_FILE_PERMS; i <= CGFENCE_RULE_A_KERNEL_OPS; i++)
 		if (tb[i])
 			present |= BIT(i);
 	if (present & ~cgf_kind_attrs[rule->kind]) {
@@ -311,6 +345,7 @@ static int cgf_nl_parse_rule(const struct nlattr *nest, struct cgf_rule *rule,
 int cgf_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr *rules_attr = info->attrs[CGFENCE_A_RULES];
+	struct cgf_txn_source *src = NULL;
 	const struct nlattr *nest;
 	struct cgf_rule *chunk;
 	struct cgf_txn *txn;
@@ -327,6 +362,14 @@ int cgf_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
+	/* The nests as they came: the policy has checked every one of them below. */
+	src = kvmalloc(struct_size(src, data, nla_len(rules_attr)), GFP_KERNEL_ACCOUNT);
+	if (!src) {
+		err = -ENOMEM;
+		goto out;
+	}
+	src->len = nla_len(rules_attr);
+	memcpy(src->data, nla_data(rules_attr), src->len);
 	chunk = txn->rules + txn->nr_rules;
 	nla_for_each_nested(nest, rules_attr, rem) {
 		if (txn->nr_rules + nr == txn->nr_expected) {
@@ -349,9 +392,14 @@ int cgf_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 	if (err) {
 		cgf_rules_free(chunk, nr);
 		memset(chunk, 0, nr * sizeof(*chunk));
+		kvfree(src);
 	} else if (nr) {
 		txn->nr_rules += nr;
 		txn->last_id = chunk[nr - 1].id;
+		list_add_tail(&src->node, &txn->sources);
+		txn->source_len += src->len;
+	} else {
+		kvfree(src);
 	}
 out:
 	mutex_unlock(&cgf_txn_lock);
@@ -362,6 +410,7 @@ out:
 int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cgf_build_error berr = { .rule_index = -1, .msg = NULL };
+	struct cgf_rule_source *source;
 	struct cgf_profile *compiled;
 	bool replaced = false;
 	struct cgf_txn *txn;
@@ -386,11 +435,20 @@ int cgf_nl_profile_commit(struct sk_buff *skb, struct genl_info *info)
 		cgf_set_err(info->extack, NULL, berr.msg ?: KBUILD_MODNAME ": cannot compile the profile");
 		goto out_free;
 	}
-	err = cgf_store_commit(txn->name, txn->spec.mode, compiled, &replaced, info->extack);
+	source = cgf_txn_join_sources(txn);
+	if (!source) {
+		cgf_profile_free(compiled);
+		err = -ENOMEM;
+		goto out_free;
+	}
+	err = cgf_store_commit(txn->name, txn->spec.mode, compiled, source, &replaced,
+			       info->extack);
 	cgf_audit_policy(AUDIT_MAC_POLICY_LOAD, replaced ? "replace" : "load", txn->name, 0,
 			 NULL, err);
-	if (err)
+	if (err) {
 		cgf_profile_free(compiled);
+		kvfree(source);
+	}
 out_free:
 	cgf_txn_free(txn);
 out_unlock:

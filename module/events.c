@@ -156,20 +156,21 @@ static void cgf_copy_object(char *dst, const char *src)
 }
 
 /* Called from the judging core, in hooks: no sleep, no allocation. */
-void cgf_events_record(const struct cgf_report *report)
+bool cgf_events_record(const struct cgf_report *report)
 {
 	struct cgf_attachment *att = (struct cgf_attachment *)report->attachment;
+	const struct cgf_profile_slot *slot;
 	struct cgf_event *ev;
 	unsigned long flags;
 	u32 lost = 0;
 
 	if (!cgf_events_admit(att, &lost))
-		return;
+		return false;
 
 	spin_lock_irqsave(&cgf_ring_lock, flags);
 	if (!cgf_ring) {
 		spin_unlock_irqrestore(&cgf_ring_lock, flags);
-		return;
+		return true;
 	}
 	ev = cgf_slot(cgf_ring_next_seq);
 	ev->seq = cgf_ring_next_seq++;
@@ -184,13 +185,16 @@ void cgf_events_record(const struct cgf_report *report)
 	ev->kind = cgf_op_kind(report->op);
 	ev->verdict = report->enforced ? CGFENCE_VERDICT_DENIED : CGFENCE_VERDICT_WOULD_DENY;
 	get_task_comm(ev->comm, current);
-	strscpy(ev->profile, READ_ONCE(att->slot)->name, sizeof(ev->profile));
+	slot = READ_ONCE(att->slot);
+	strscpy(ev->profile, slot->name, sizeof(ev->profile));
+	ev->generation = READ_ONCE(slot->generation);
 	if (cgroup_path(att->cgrp, ev->cgroup, sizeof(ev->cgroup)) < 0)
 		strscpy(ev->cgroup, "?", sizeof(ev->cgroup));
 	cgf_copy_object(ev->object, report->object);
 	spin_unlock_irqrestore(&cgf_ring_lock, flags);
 
 	irq_work_queue(&cgf_events_irq_work);
+	return true;
 }
 
 int cgf_events_read(u64 *seq, struct cgf_event *event)

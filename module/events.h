@@ -18,6 +18,7 @@ struct cgf_event {
 	u64 seq;
 	u64 time_ns;
 	u64 cgroup_id;
+	u64 generation;		/* of the profile, so rule_id can be looked up in its rules */
 	u32 rule_id;
 	u32 requested;
 	u32 denied;
@@ -58,7 +59,8 @@ struct cgf_events_sink {
 
 int cgf_events_init(void);
 void cgf_events_exit(void);
-void cgf_events_record(const struct cgf_report *report);
+/* Return: false when the container's rate limit dropped the record (counted there). */
+bool cgf_events_record(const struct cgf_report *report);
 u64 cgf_events_lost(void);
 void cgf_events_set_sink(const struct cgf_events_sink *sink);
 bool cgf_events_is_sink_group(unsigned int group);

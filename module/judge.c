@@ -3,6 +3,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
@@ -16,31 +17,49 @@
 
 /*
  * The record goes to the denial ring (rate limited per container); the kernel log gets a
- * line too, rate limited node-wide, for whoever reads dmesg.
+ * line too, rate limited node-wide, for whoever reads dmesg. Return: false when the
+ * container's rate limit dropped the record.
  */
-static void cgf_report(const struct cgf_report *report)
+static bool cgf_report(const struct cgf_report *report)
 {
 	static DEFINE_RATELIMIT_STATE(cgf_report_ratelimit, 5 * HZ, 20);
+	bool recorded = cgf_events_record(report);
 
-	cgf_events_record(report);
 	if (!__ratelimit(&cgf_report_ratelimit))
-		return;
+		return recorded;
 	pr_notice("%s op=%s cgroup=%llu profile=%s rule=%u requested=0x%x denied=0x%x object=\"%*pE\" pid=%d comm=\"%s\"\n",
 		  report->enforced ? "denied" : "would-deny", cgf_op_name(report->op),
 		  report->attachment->cgroup_id, READ_ONCE(report->attachment->slot)->name,
 		  report->rule_id, report->requested, report->denied,
 		  report->object ? (int)strlen(report->object) : 0, report->object ?: "",
 		  task_pid_nr(current), current->comm);
+	return recorded;
 }
 
-/* The compiled profile behind @att and whether it enforces; under rcu_read_lock(). */
-static const struct cgf_profile *cgf_attachment_profile(const struct cgf_attachment *att,
-							bool *enforced)
+/*
+ * The counter at @offset of @att's and of its profile's per-CPU counters. this_cpu_inc()
+ * is preemption-safe: a task moved mid-way counts on one CPU or the other, never lost.
+ */
+static void cgf_count(const struct cgf_attachment *att, const struct cgf_profile_slot *slot,
+		      size_t offset)
 {
-	const struct cgf_profile_slot *slot = READ_ONCE(att->slot);
+	this_cpu_inc(*(u64 __percpu *)((void __percpu *)att->counters + offset));
+	this_cpu_inc(*(u64 __percpu *)((void __percpu *)slot->counters + offset));
+}
 
-	*enforced = READ_ONCE(slot->mode) == CGFENCE_MODE_ENFORCE;
-	return rcu_dereference(slot->compiled);
+/* A refusal, enforced or not, and its record if the rate limit dropped it. */
+static void cgf_count_refusal(const struct cgf_attachment *att,
+			      const struct cgf_profile_slot *slot, enum cgf_op op, bool enforced,
+			      bool recorded)
+{
+	unsigned int kind = cgf_op_kind(op) - 1;
+
+	if (kind < CGF_DENIAL_KINDS)
+		cgf_count(att, slot, kind * sizeof(u64) +
+			  (enforced ? offsetof(struct cgf_counters, denied) :
+				      offsetof(struct cgf_counters, would_deny)));
+	if (!recorded)
+		cgf_count(att, slot, offsetof(struct cgf_counters, dropped));
 }
 
 int cgf_judge(struct cgf_judgement *j)
@@ -56,14 +75,19 @@ int cgf_judge(struct cgf_judgement *j)
 	if (!cgf_subject_begin(&iter))
 		goto out;
 	while ((att = cgf_subject_next(&iter))) {
-		const struct cgf_profile *profile = cgf_attachment_profile(att, &enforced);
+		const struct cgf_profile_slot *slot = READ_ONCE(att->slot);
+		const struct cgf_profile *profile = rcu_dereference(slot->compiled);
 		struct cgf_verdict verdict = { .denied = 0, .rule_id = 0 };
+		bool recorded = true;
 		struct cgf_report report = {
 			.op = j->op,
 			.attachment = att,
 			.requested = j->requested,
-			.enforced = enforced,
 		};
+
+		enforced = READ_ONCE(slot->mode) == CGFENCE_MODE_ENFORCE;
+		report.enforced = enforced;
+		cgf_count(att, slot, offsetof(struct cgf_counters, decisions));
 
 		/* Objects are named once, and only for a confined task. */
 		if (!prepared) {
@@ -81,7 +105,8 @@ int cgf_judge(struct cgf_judgement *j)
 		report.rule_id = verdict.rule_id;
 		report.denied = verdict.denied;
 		if (!j->quiet)
-			cgf_report(&report);
+			recorded = cgf_report(&report);
+		cgf_count_refusal(att, slot, j->op, enforced, recorded);
 		if (enforced) {
 			err = j->deny_errno;
 			break;

@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -161,11 +162,29 @@ static int cgf_store_check_unlocked(struct netlink_ext_ack *extack)
 	return 0;
 }
 
+void cgf_counters_sum(const struct cgf_counters __percpu *counters, struct cgf_counters *sum)
+{
+	const struct cgf_counters *one;
+	int cpu, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		one = per_cpu_ptr(counters, cpu);
+		sum->decisions += READ_ONCE(one->decisions);
+		for (k = 0; k < CGF_DENIAL_KINDS; k++) {
+			sum->denied[k] += READ_ONCE(one->denied[k]);
+			sum->would_deny[k] += READ_ONCE(one->would_deny[k]);
+		}
+		sum->dropped += READ_ONCE(one->dropped);
+	}
+}
+
 static void cgf_attachment_free_rcu(struct rcu_head *head)
 {
 	struct cgf_attachment *att = container_of(head, struct cgf_attachment, rcu);
 
 	cgroup_put(att->cgrp);
+	free_percpu(att->counters);
 	kfree(att);
 }
 
@@ -214,6 +233,7 @@ static void cgf_slot_free_rcu(struct rcu_head *head)
 {
 	struct cgf_profile_slot *slot = container_of(head, struct cgf_profile_slot, rcu);
 
+	free_percpu(slot->counters);
 	kfree(slot);
 }
 
@@ -224,6 +244,7 @@ static void cgf_slot_remove(struct cgf_profile_slot *slot)
 	cgf_store.nr_profiles--;
 	cgf_store.generation++;
 	cgf_profile_put_rcu(cgf_slot_compiled(slot));
+	kvfree(slot->source);
 	call_rcu(&slot->rcu, cgf_slot_free_rcu);
 }
 
@@ -232,13 +253,15 @@ static void cgf_slot_remove(struct cgf_profile_slot *slot)
  * @name: profile name, already validated
  * @mode: enum cgfence_mode
  * @compiled: built profile; the store owns it on success
+ * @source: the rules as loaded, or NULL; the store owns it on success
  * @replaced: set when a profile of that name was there (or would have been replaced)
  * @extack: error report
  *
- * Return: 0, or -errno with @compiled untouched (the caller frees it).
+ * Return: 0, or -errno with @compiled and @source untouched (the caller frees them).
  */
 int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
-		     bool *replaced, struct netlink_ext_ack *extack)
+		     struct cgf_rule_source *source, bool *replaced,
+		     struct netlink_ext_ack *extack)
 {
 	struct cgf_profile_slot *slot;
 	struct cgf_profile *old;
@@ -258,6 +281,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 		slot->generation++;
 		cgf_store.generation++;
 		cgf_profile_put_rcu(old);
+		kvfree(slot->source);
+		slot->source = source;
 		goto out;
 	}
 
@@ -268,7 +293,10 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 		goto out;
 	}
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
-	if (!slot) {
+	if (slot)
+		slot->counters = alloc_percpu_gfp(struct cgf_counters, GFP_KERNEL_ACCOUNT);
+	if (!slot || !slot->counters) {
+		kfree(slot);
 		err = -ENOMEM;
 		goto out;
 	}
@@ -276,6 +304,7 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 	slot->mode = mode;
 	slot->generation = 1;
 	RCU_INIT_POINTER(slot->compiled, compiled);
+	slot->source = source;
 	list_add_tail(&slot->node, &cgf_store.profiles);
 	cgf_store.nr_profiles++;
 	cgf_store.generation++;
@@ -423,7 +452,10 @@ int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
 		goto out;
 	}
 	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
-	if (!att) {
+	if (att)
+		att->counters = alloc_percpu_gfp(struct cgf_counters, GFP_KERNEL_ACCOUNT);
+	if (!att || !att->counters) {
+		kfree(att);
 		err = -ENOMEM;
 		goto out;
 	}
@@ -545,9 +577,11 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 		info.mode = slot->mode;
 		info.generation = slot->generation;
 		info.compiled = cgf_slot_compiled(slot);
+		info.source = slot->source;
 		info.nr_rules = cgf_profile_nr_rules(info.compiled);
 		info.file_default = cgf_profile_file_default(info.compiled);
 		info.nr_attachments = slot->nr_attachments;
+		cgf_counters_sum(slot->counters, &info.counters);
 		if (fill(&info, arg))
 			break;
 		(*index)++;
@@ -574,6 +608,7 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 		info.profile = att->slot->name;
 		info.on_exec = att->on_exec;
 		info.pending = READ_ONCE(att->nr_pending);
+		cgf_counters_sum(att->counters, &info.counters);
 		if (fill(&info, arg))
 			break;
 		(*index)++;

@@ -15,6 +15,32 @@ struct cgroup;
 struct cgf_profile;
 struct netlink_ext_ack;
 
+/* Kinds of denial a counter keeps apart: enum cgfence_denial_kind, 1 to this. */
+#define CGF_DENIAL_KINDS	CGFENCE_DENIAL_KERNEL
+
+/*
+ * What the judging core counted for a profile or an attachment, per CPU so that a hook
+ * never shares a cache line with another CPU's; readers sum them (cgf_counters_sum()).
+ */
+struct cgf_counters {
+	u64 decisions;				/* questions put to the profile */
+	u64 denied[CGF_DENIAL_KINDS];		/* enforced refusals, by kind - 1 */
+	u64 would_deny[CGF_DENIAL_KINDS];	/* complain mode: reported, allowed */
+	u64 dropped;				/* records the rate limit did not keep */
+};
+
+void cgf_counters_sum(const struct cgf_counters __percpu *counters, struct cgf_counters *sum);
+
+/*
+ * A profile's rules as they were loaded: the CGFENCE_RULE_A_RULE nests of its PROFILE_ADD
+ * messages, back to back, origins included. Only dumps read it, under the store mutex;
+ * the compiled profile is what hooks use.
+ */
+struct cgf_rule_source {
+	u32 len;
+	u8 data[];
+};
+
 /*
  * A named profile. Attachments point at the slot, so a replace swaps only the
  * compiled pointer: every attached task sees the old or the new profile, never a mix.
@@ -24,9 +50,11 @@ struct cgf_profile_slot {
 	struct list_head node;			/* cgf_store.profiles, store mutex */
 	char name[CGFENCE_MAX_NAME];
 	struct cgf_profile __rcu *compiled;
+	struct cgf_rule_source *source;		/* store mutex; NULL when none was kept */
 	u8 mode;				/* enum cgfence_mode, READ_ONCE in hooks */
 	u64 generation;				/* bumped by each replace */
 	u32 nr_attachments;			/* store mutex */
+	struct cgf_counters __percpu *counters;	/* over all its attachments, since load */
 	struct rcu_head rcu;
 };
 
@@ -45,6 +73,7 @@ struct cgf_attachment {
 	u64 bucket_time;
 	u32 bucket_tokens;
 	u32 bucket_lost;
+	struct cgf_counters __percpu *counters;	/* since attach, whatever its profile */
 	struct rcu_head rcu;
 };
 
@@ -75,7 +104,8 @@ bool cgf_subject_current_confined(void);
 
 /* Control-plane side: process context, serialised by the store mutex. */
 int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
-		     bool *replaced, struct netlink_ext_ack *extack);
+		     struct cgf_rule_source *source, bool *replaced,
+		     struct netlink_ext_ack *extack);
 int cgf_store_remove(const char *name, bool force, struct netlink_ext_ack *extack);
 int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack);
 int cgf_store_attach(u64 cgroup_id, const char *name, bool on_exec,
@@ -98,6 +128,8 @@ struct cgf_profile_info {
 	u32 nr_rules;
 	u32 nr_attachments;
 	const struct cgf_profile *compiled;	/* valid during the fill call only */
+	const struct cgf_rule_source *source;	/* the same; NULL when none was kept */
+	struct cgf_counters counters;
 };
 
 struct cgf_attachment_info {
@@ -106,6 +138,7 @@ struct cgf_attachment_info {
 	const char *profile;
 	bool on_exec;
 	u32 pending;
+	struct cgf_counters counters;
 };
 
 void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,

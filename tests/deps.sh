@@ -25,7 +25,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev
 	linux-headers-amd64 linux-headers-6.12-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
-	e2fsprogs groff-base
+	e2fsprogs groff-base python3-prometheus-client
 	runc crun
 	debootstrap
 	dpkg-dev debhelper dh-dkms dkms openssl

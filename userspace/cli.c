@@ -35,6 +35,8 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 				"the hook runs PATH, not " CGF_OCI_HOOK_PATH },
 	[CGF_OPT_CHECK] = { "check", 0, NULL, "check everything, ask the kernel nothing" },
 	[CGF_OPT_VERIFY] = { "verify", 0, NULL, "change nothing; fail unless all is in force" },
+	[CGF_OPT_PROMETHEUS] = { "prometheus", 0, NULL,
+				 "print the Prometheus text format (node-exporter's textfile)" },
 };
 
 static const char exit_codes[] =

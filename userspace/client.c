@@ -269,6 +269,35 @@ int cgf_client_profile(struct cgf_client *cl, const char *name, struct cgf_profi
 		       &r);
 }
 
+static int rules_reply(struct nl_msg *msg, void *arg)
+{
+	return cgf_rule_listing_add(arg, nlmsg_hdr(msg));
+}
+
+int cgf_client_rules(struct cgf_client *cl, const char *name, struct cgf_rule_listing *l)
+{
+	struct reply r = { .parse = rules_reply, .arg = l, .noun = "rule reply" };
+	struct nl_msg *msg;
+	int tries, err;
+
+	memset(l, 0, sizeof(*l));
+	for (tries = 0; tries < CGF_DUMP_TRIES; tries++) {
+		cgf_rule_listing_free(l);
+		msg = new_msg(cl, CGFENCE_CMD_RULE_GET, NLM_F_DUMP);
+		msg = checked(msg, msg && nla_put_string(msg, CGFENCE_A_PROFILE_NAME, name));
+		err = request(cl, msg, &r);
+		if (err || !cl->ack.dump_intr) {
+			if (err)
+				cgf_rule_listing_free(l);
+			return err;
+		}
+	}
+	cgf_rule_listing_free(l);
+	snprintf(cl->problem, sizeof(cl->problem),
+		 "the profile kept changing while it was read; try again");
+	return -EAGAIN;
+}
+
 struct denial_sink {
 	cgf_denial_fn fn;
 	void *arg;

@@ -42,6 +42,18 @@ struct cgf_status {
 	uint64_t denials_lost;
 };
 
+/* Kinds of refusal the module counts apart: enum cgfence_denial_kind, 1 to this. */
+#define CGF_DENIAL_KINDS	CGFENCE_DENIAL_KERNEL
+
+/* What the module counted (CGFENCE_A_COUNTERS); absent from older modules. */
+struct cgf_counters_row {
+	bool present;
+	uint64_t decisions;
+	uint64_t denied[CGF_DENIAL_KINDS];	/* by enum cgfence_denial_kind - 1 */
+	uint64_t would_deny[CGF_DENIAL_KINDS];
+	uint64_t dropped;
+};
+
 struct cgf_profile_row {
 	char name[CGFENCE_MAX_NAME];
 	uint8_t mode;			/* enum cgfence_mode */
@@ -53,6 +65,7 @@ struct cgf_profile_row {
 	size_t nr_devices;
 	bool devices_truncated;
 	uint32_t kernel_allow;		/* CGFENCE_KERNEL_* the profile allows */
+	struct cgf_counters_row counters;	/* since it was loaded */
 };
 
 struct cgf_attach_row {
@@ -61,6 +74,7 @@ struct cgf_attach_row {
 	char profile[CGFENCE_MAX_NAME];
 	bool on_exec;			/* tasks are judged from their next execve */
 	uint32_t pending;		/* tasks that have not exec'd since */
+	struct cgf_counters_row counters;	/* since it was made */
 };
 
 struct cgf_listing {
@@ -71,6 +85,18 @@ struct cgf_listing {
 };
 
 void cgf_listing_free(struct cgf_listing *listing);
+
+struct cgf_arena;
+
+/* A profile's rules as the module keeps them (RULE_GET), origins included. */
+struct cgf_rule_listing {
+	uint64_t generation;
+	struct cgf_policy_rule *rules;
+	size_t nr_rules;
+	struct cgf_arena *arena;	/* the rules' strings */
+};
+
+void cgf_rule_listing_free(struct cgf_rule_listing *l);
 
 /*
  * Decoders of single replies, kept apart so the unit tests can feed them crafted
@@ -88,6 +114,11 @@ int cgf_profile_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row);
 /* Append the row of one PROFILE_GET or ATTACH_GET dump reply to @l. */
 int cgf_listing_add_profile(struct cgf_listing *l, struct nlmsghdr *nlh);
 int cgf_listing_add_attach(struct cgf_listing *l, struct nlmsghdr *nlh);
+/*
+ * Append the rules of one RULE_GET dump reply to @l. Every message of a dump must name
+ * the same generation: another is -EBADMSG.
+ */
+int cgf_rule_listing_add(struct cgf_rule_listing *l, struct nlmsghdr *nlh);
 
 struct cgf_client;
 
@@ -151,6 +182,13 @@ int cgf_client_listing(struct cgf_client *cl, bool profiles, struct cgf_listing 
 
 /* One profile with its device rules; release row->devices with free(). */
 int cgf_client_profile(struct cgf_client *cl, const char *name, struct cgf_profile_row *row);
+
+/*
+ * Every rule of profile @name as it was loaded, read again while the profile changed
+ * underway (at most CGF_DUMP_TRIES times). -ENOENT: no such profile. On failure @l is
+ * empty.
+ */
+int cgf_client_rules(struct cgf_client *cl, const char *name, struct cgf_rule_listing *l);
 
 /*
  * Called for every denial record. A negative return stops the dump and becomes the

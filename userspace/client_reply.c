@@ -11,6 +11,8 @@
 
 #include "cgfence.h"
 #include "client.h"
+#include "encode.h"
+#include "policy_int.h"
 #include "util.h"
 
 /* Exact sizes: a reply that disagrees with the uapi header is not trusted. */
@@ -34,6 +36,7 @@ static const struct nla_policy profile_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_PROFILE_ATTACHMENTS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[CGFENCE_A_PROFILE_KERNEL_ALLOW] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_COUNTERS] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
@@ -42,7 +45,50 @@ static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_PROFILE_NAME] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_NAME },
 	[CGFENCE_A_ATTACH_ON_EXEC] = { .type = NLA_FLAG },
 	[CGFENCE_A_ATTACH_PENDING] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_COUNTERS] = { .type = NLA_NESTED },
 };
+
+#define U64_EXACT { .type = NLA_U64, .minlen = 8, .maxlen = 8 }
+
+static const struct nla_policy counters_policy[CGFENCE_COUNTER_A_MAX + 1] = {
+	[CGFENCE_COUNTER_A_DECISIONS] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DENIED_FILE] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DENIED_MOUNT] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DENIED_DEVICE] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DENIED_CGROUP] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DENIED_KERNEL] = U64_EXACT,
+	[CGFENCE_COUNTER_A_WOULD_DENY_FILE] = U64_EXACT,
+	[CGFENCE_COUNTER_A_WOULD_DENY_MOUNT] = U64_EXACT,
+	[CGFENCE_COUNTER_A_WOULD_DENY_DEVICE] = U64_EXACT,
+	[CGFENCE_COUNTER_A_WOULD_DENY_CGROUP] = U64_EXACT,
+	[CGFENCE_COUNTER_A_WOULD_DENY_KERNEL] = U64_EXACT,
+	[CGFENCE_COUNTER_A_DROPPED] = U64_EXACT,
+};
+
+/* Absent: an older module, nothing counted. Present: every counter must be there. */
+static int counters_parse(struct nlattr *nest, struct cgf_counters_row *c)
+{
+	struct nlattr *tb[CGFENCE_COUNTER_A_MAX + 1];
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	if (!nest)
+		return 0;
+	if (nla_parse_nested(tb, CGFENCE_COUNTER_A_MAX, nest,
+			     (struct nla_policy *)counters_policy) < 0)
+		return -EBADMSG;
+	for (i = CGFENCE_COUNTER_A_DECISIONS; i <= CGFENCE_COUNTER_A_DROPPED; i++)
+		if (!tb[i])
+			return -ENODATA;
+	c->present = true;
+	c->decisions = nla_get_u64(tb[CGFENCE_COUNTER_A_DECISIONS]);
+	for (i = 0; i < CGF_DENIAL_KINDS; i++) {
+		c->denied[i] = nla_get_u64(tb[CGFENCE_COUNTER_A_DENIED_FILE + i]);
+		c->would_deny[i] = nla_get_u64(tb[CGFENCE_COUNTER_A_WOULD_DENY_FILE + i]);
+	}
+	c->dropped = nla_get_u64(tb[CGFENCE_COUNTER_A_DROPPED]);
+	return 0;
+}
 
 static const struct nla_policy device_rule_policy[CGFENCE_RULE_A_MAX + 1] = {
 	[CGFENCE_RULE_A_ID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
@@ -118,7 +164,7 @@ int cgf_profile_row_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
 	row->generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
 	if (tb[CGFENCE_A_PROFILE_KERNEL_ALLOW])
 		row->kernel_allow = nla_get_u32(tb[CGFENCE_A_PROFILE_KERNEL_ALLOW]);
-	return 0;
+	return counters_parse(tb[CGFENCE_A_COUNTERS], &row->counters);
 }
 
 int cgf_attach_row_parse(struct nlmsghdr *nlh, struct cgf_attach_row *row)
@@ -141,7 +187,12 @@ int cgf_attach_row_parse(struct nlmsghdr *nlh, struct cgf_attach_row *row)
 	row->on_exec = nla_get_flag(tb[CGFENCE_A_ATTACH_ON_EXEC]);
 	if (tb[CGFENCE_A_ATTACH_PENDING])
 		row->pending = nla_get_u32(tb[CGFENCE_A_ATTACH_PENDING]);
-	return 0;
+	err = counters_parse(tb[CGFENCE_A_COUNTERS], &row->counters);
+	if (err) {
+		free(row->path);
+		row->path = NULL;
+	}
+	return err;
 }
 
 void cgf_listing_free(struct cgf_listing *listing)
@@ -238,4 +289,56 @@ int cgf_profile_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
 	if (!tb[CGFENCE_A_DEVICE_RULES])
 		return 0;
 	return cgf_device_rules_parse(tb[CGFENCE_A_DEVICE_RULES], row);
+}
+
+void cgf_rule_listing_free(struct cgf_rule_listing *l)
+{
+	free(l->rules);
+	if (l->arena) {
+		cgf_arena_release(l->arena);
+		free(l->arena);
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+static const struct nla_policy rules_reply_policy[CGFENCE_A_MAX + 1] = {
+	[CGFENCE_A_PROFILE_NAME] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_NAME },
+	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[CGFENCE_A_RULES] = { .type = NLA_NESTED },
+};
+
+int cgf_rule_listing_add(struct cgf_rule_listing *l, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[CGFENCE_A_MAX + 1];
+	struct cgf_policy_rule *r;
+	struct nlattr *one;
+	uint64_t generation;
+	int rem, err;
+
+	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CGFENCE_CMD_RULE_GET)
+		return -EPROTO;
+	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, (struct nla_policy *)rules_reply_policy) < 0)
+		return -EBADMSG;
+	if (!tb[CGFENCE_A_PROFILE_GENERATION] || !tb[CGFENCE_A_RULES])
+		return -ENODATA;
+	generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
+	if (l->generation && l->generation != generation)
+		return -EBADMSG;
+	l->generation = generation;
+	if (!l->arena) {
+		l->arena = calloc(1, sizeof(*l->arena));
+		if (!l->arena)
+			return -ENOMEM;
+	}
+	nla_for_each_nested(one, tb[CGFENCE_A_RULES], rem) {
+		r = grow(l->rules, l->nr_rules, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		l->rules = r;
+		err = cgf_decode_rule(one, &l->rules[l->nr_rules], l->arena);
+		if (err)
+			return err;
+		l->nr_rules++;
+	}
+	return 0;
 }

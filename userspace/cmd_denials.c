@@ -20,6 +20,7 @@
 #include "container.h"
 #include "denials.h"
 #include "learn.h"
+#include "origins.h"
 
 static int check_container(const struct cgf_inv *inv, char *err, size_t len)
 {
@@ -155,22 +156,32 @@ static bool module_lost(struct cgf_client *cl, uint64_t *lost)
 	return true;
 }
 
-static int view_record(const struct cgf_denial *d, void *arg)
-{
-	struct cgf_denial_view *view = arg;
-
-	cgf_denial_view_feed(view, d);
-	return 0;
-}
-
-/* What a follower needs in its callbacks. */
+/* What a reader needs in its callbacks; a follower has the multicast group too. */
 struct follow {
 	struct cgf_client *req;		/* dumps and status */
 	struct cgf_client ev;		/* the multicast group */
 	struct cgf_client_events events;
 	struct cgf_denial_view *view;
+	struct cgf_origins origins;	/* where each record's rule was written */
 	int catch_up_rc;
 };
+
+/* The record, with the origin of its rule, to the view. */
+static void show_record(struct follow *fo, const struct cgf_denial *d)
+{
+	struct cgf_denial shown = *d;
+
+	if (cgf_denial_match(&fo->view->filter, d))
+		shown.origin = cgf_origins_lookup(&fo->origins, d->profile, d->generation,
+						  d->rule_id);
+	cgf_denial_view_feed(fo->view, &shown);
+}
+
+static int view_record(const struct cgf_denial *d, void *arg)
+{
+	show_record(arg, d);
+	return 0;
+}
 
 /* Records between what was shown and a newer one (overrun, or a worker that skipped) may
  * still be in the ring: a dump from the first one not shown prints them in order.
@@ -179,7 +190,7 @@ static void catch_up(struct follow *fo)
 {
 	if (!fo->catch_up_rc)
 		fo->catch_up_rc = dump_records(fo->req, "denials", fo->view->next_seq, view_record,
-					       fo->view);
+					       fo);
 }
 
 static void follow_record(const struct cgf_denial *d, void *arg)
@@ -188,7 +199,7 @@ static void follow_record(const struct cgf_denial *d, void *arg)
 
 	if (d->seq > fo->view->next_seq)
 		catch_up(fo);
-	cgf_denial_view_feed(fo->view, d);
+	show_record(fo, d);
 	fflush(fo->view->out);
 }
 
@@ -327,6 +338,7 @@ int cgf_cmd_denials(const struct cgf_inv *inv)
 		return rc;
 	fo.req = &cl;
 	fo.view = &view;
+	cgf_origins_init(&fo.origins, NULL);
 	if (follow) {
 		sigfd = signal_fd();
 		if (sigfd < 0) {
@@ -338,7 +350,7 @@ int cgf_cmd_denials(const struct cgf_inv *inv)
 		if (rc)
 			goto out;
 	}
-	rc = dump_records(&cl, "denials", since, view_record, &view);
+	rc = dump_records(&cl, "denials", since, view_record, &fo);
 	if (!rc && follow)
 		rc = follow_loop(&fo, sigfd);
 	if (!rc || (follow && fo.events.gone)) {
@@ -352,6 +364,7 @@ out:
 	if (sigfd >= 0)
 		close(sigfd);
 	cgf_client_close(&fo.ev);
+	cgf_origins_free(&fo.origins);
 	cgf_client_close(&cl);
 	return rc;
 }

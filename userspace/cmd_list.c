@@ -133,8 +133,80 @@ static void key(FILE *f, const char *name)
 	fprintf(f, "%s:%*s", name, KEY_WIDTH - (int)strlen(name) - 1, "");
 }
 
+/* The rule as policy text, in memory of its own: a mount rule may hold two 4 KiB patterns. */
+static char *rule_text(const struct cgf_policy_rule *rule)
+{
+	size_t len = cgf_policy_format_rule(NULL, 0, rule) + 1;
+	char *text = malloc(len);
+
+	if (text)
+		cgf_policy_format_rule(text, len, rule);
+	return text;
+}
+
+static void origin_text(char *buf, size_t len, const struct cgf_policy_rule *rule)
+{
+	if (!rule->src_file)
+		snprintf(buf, len, "%s", "");
+	else if (rule->src_line <= 0)
+		snprintf(buf, len, "%s", rule->src_file);
+	else
+		snprintf(buf, len, "%s:%d:%d", rule->src_file, rule->src_line, rule->src_col);
+}
+
+static void rules_plain(FILE *f, const struct cgf_rule_listing *rules)
+{
+	char origin[CGFENCE_MAX_ORIGIN + 32];
+	const struct cgf_policy_rule *r;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < rules->nr_rules; i++) {
+		r = &rules->rules[i];
+		text = rule_text(r);
+		origin_text(origin, sizeof(origin), r);
+		key(f, "rule");
+		fprintf(f, "%u  %-6s  ", r->id, cgf_policy_kind_name(r->kind) ?: "?");
+		cgf_safe_text(f, text ?: "?");
+		if (origin[0]) {
+			fputs("  # ", f);
+			cgf_safe_text(f, origin);
+		}
+		fputc('\n', f);
+		free(text);
+	}
+}
+
+static void rules_json(FILE *f, const struct cgf_rule_listing *rules)
+{
+	const struct cgf_policy_rule *r;
+	char *text;
+	size_t i;
+
+	fputs(",\"rules\":[", f);
+	for (i = 0; i < rules->nr_rules; i++) {
+		r = &rules->rules[i];
+		text = rule_text(r);
+		fprintf(f, "%s{\"rule\":%u,\"kind\":", i ? "," : "", r->id);
+		cgf_json_string(f, cgf_policy_kind_name(r->kind) ?: "?");
+		fputs(",\"text\":", f);
+		cgf_json_string(f, text ?: "?");
+		fputs(",\"origin\":", f);
+		if (!r->src_file) {
+			fputs("null", f);
+		} else {
+			fputs("{\"file\":", f);
+			cgf_json_string(f, r->src_file);
+			fprintf(f, ",\"line\":%d,\"col\":%d}", r->src_line, r->src_col);
+		}
+		fputc('}', f);
+		free(text);
+	}
+	fputc(']', f);
+}
+
 void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
-			   const struct cgf_listing *listing)
+			   const struct cgf_listing *listing, const struct cgf_rule_listing *rules)
 {
 	const struct cgf_attach_row *a;
 	char mode[16];
@@ -179,17 +251,19 @@ void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
 	if (!profile->kernel_allow) {
 		fputs("none: no module, kexec, reboot, bpf, perf, raw hardware, ...; no task outside\n",
 		      f);
-		return;
+	} else {
+		fputs("allow", f);
+		for (i = 0; i < 32; i++)
+			if (profile->kernel_allow & (1u << i))
+				fprintf(f, " %s", cgf_policy_kernel_op_name(1u << i) ?: "?");
+		fputc('\n', f);
 	}
-	fputs("allow", f);
-	for (i = 0; i < 32; i++)
-		if (profile->kernel_allow & (1u << i))
-			fprintf(f, " %s", cgf_policy_kernel_op_name(1u << i) ?: "?");
-	fputc('\n', f);
+	if (rules)
+		rules_plain(f, rules);
 }
 
 void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
-			  const struct cgf_listing *listing)
+			  const struct cgf_listing *listing, const struct cgf_rule_listing *rules)
 {
 	const struct cgf_attach_row *a;
 	bool first = true;
@@ -225,7 +299,10 @@ void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
 		cgf_json_string(f, cgf_policy_kernel_op_name(1u << i) ?: "?");
 		first = false;
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	if (rules)
+		rules_json(f, rules);
+	fputs("}\n", f);
 }
 
 int cgf_cmd_list(const struct cgf_inv *inv)
@@ -253,6 +330,7 @@ int cgf_cmd_list(const struct cgf_inv *inv)
 int cgf_cmd_show(const struct cgf_inv *inv)
 {
 	struct cgf_listing l = { .nr_profiles = 0 };
+	struct cgf_rule_listing rules = { .nr_rules = 0 };
 	const char *name = inv->argv[0];
 	struct cgf_profile_row row;
 	struct cgf_client cl;
@@ -268,16 +346,17 @@ int cgf_cmd_show(const struct cgf_inv *inv)
 	} else if (err) {
 		rc = cgf_report_client("show", &cl, err);
 	} else {
-		err = cgf_client_listing(&cl, false, &l);
+		err = cgf_client_listing(&cl, false, &l) ?: cgf_client_rules(&cl, name, &rules);
 		rc = err ? cgf_report_client("show", &cl, err) : CGF_EXIT_OK;
 	}
 	cgf_client_close(&cl);
 	if (!rc) {
 		if (cgf_opt_set(inv, CGF_OPT_JSON))
-			cgf_show_render_json(stdout, &row, &l);
+			cgf_show_render_json(stdout, &row, &l, &rules);
 		else
-			cgf_show_render_plain(stdout, &row, &l);
+			cgf_show_render_plain(stdout, &row, &l, &rules);
 	}
+	cgf_rule_listing_free(&rules);
 	cgf_listing_free(&l);
 	free(row.devices);
 	return rc;

@@ -15,10 +15,13 @@
 void cgf_list_render_plain(FILE *f, const struct cgf_listing *listing);
 void cgf_list_render_json(FILE *f, const struct cgf_listing *listing);
 
-/* show: one profile and the cgroups in @listing attached to it. */
+/*
+ * show: one profile, the cgroups in @listing attached to it, and every rule in @rules
+ * with its id, kind, text and origin ("# FILE:LINE:COL" in plain text).
+ */
 void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
-			   const struct cgf_listing *listing);
+			   const struct cgf_listing *listing, const struct cgf_rule_listing *rules);
 void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
-			  const struct cgf_listing *listing);
+			  const struct cgf_listing *listing, const struct cgf_rule_listing *rules);
 
 #endif /* CGF_CMD_LIST_H */

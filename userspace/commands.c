@@ -9,6 +9,7 @@
 #include "cmd_denials.h"
 #include "cmd_oci.h"
 #include "oci.h"
+#include "cmd_stats.h"
 #include "cmd_status.h"
 #include "util.h"
 
@@ -142,9 +143,13 @@ const struct cgf_cmd cgf_commands[] = {
 			"replace or mode change), attachments and one \"cgroup:\" line per cgroup\n"
 			"it is attached to, its device rules as the module compiled them, and\n"
 			"the kernel operations it allows (\"kernel: none\" for most profiles).\n"
+			"Then one \"rule:\" line per rule: its id, kind, text and, after '#',\n"
+			"the FILE:LINE:COL it was written at.\n"
 			"With --json, one object: the fields of a profile in 'list --json',\n"
 			"\"cgroups\":[{\"cgroup\":PATH,\"cgroup_id\":ID},...], \"devices\",\n"
-			"\"devices_truncated\" and \"kernel_allow\":[OPERATION,...].",
+			"\"devices_truncated\", \"kernel_allow\":[OPERATION,...] and\n"
+			"\"rules\":[{\"rule\":ID,\"kind\":K,\"text\":T,\"origin\":{\"file\":F,\"line\":L,\"col\":C}},...]\n"
+			"(origin null for a rule loaded without one).",
 		.opts = CGF_OPTF(CGF_OPT_JSON),
 		.min_args = 1,
 		.max_args = 1,
@@ -193,6 +198,26 @@ const struct cgf_cmd cgf_commands[] = {
 		.max_args = 0,
 		.check = cgf_check_denials,
 		.run = cgf_cmd_denials,
+	},
+	{
+		.name = "stats",
+		.args = "",
+		.summary = "show what the module counted per profile and per container",
+		.help = "Shows, per loaded profile (since it was loaded) and per attached\n"
+			"cgroup (since it was attached), how many operations were judged\n"
+			"(DECISIONS), refused (DENIED), would have been refused in complain\n"
+			"mode (WOULD-DENY), and how many denial records the rate limit dropped.\n"
+			"--profile NAME: only that profile and its cgroups.\n"
+			"--json: one object per line, the refusals by kind (file, mount, device,\n"
+			"cgroup, kernel).\n"
+			"--prometheus: the Prometheus text format, for node-exporter's textfile\n"
+			"collector: cgfence_profile_*_total{profile} and\n"
+			"cgfence_container_*_total{cgroup,cgroup_id,profile[,runtime,container_id]}.",
+		.opts = CGF_OPTF(CGF_OPT_JSON) | CGF_OPTF(CGF_OPT_PROMETHEUS) |
+			CGF_OPTF(CGF_OPT_PROFILE),
+		.min_args = 0,
+		.max_args = 0,
+		.run = cgf_cmd_stats,
 	},
 	{
 		.name = "learn",

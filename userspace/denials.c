@@ -37,6 +37,7 @@ static const struct nla_policy denial_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_DENIAL_COMM] = { .type = NLA_STRING, .maxlen = 64 },
 	[CGFENCE_A_DENIAL_VERDICT] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
 	[CGFENCE_A_DENIAL_LOST] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 };
 
 /* The record's strings, in the order they are packed into one allocation. */
@@ -107,6 +108,8 @@ int cgf_denial_parse(struct nlmsghdr *nlh, struct cgf_denial *d)
 	/* Older modules may not count losses per record: none reported is none known. */
 	if (tb[CGFENCE_A_DENIAL_LOST])
 		d->lost = nla_get_u32(tb[CGFENCE_A_DENIAL_LOST]);
+	if (tb[CGFENCE_A_PROFILE_GENERATION])
+		d->generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
 
 	strings[0] = nla_get_string(tb[CGFENCE_A_CGROUP_PATH]);
 	strings[1] = nla_get_string(tb[CGFENCE_A_PROFILE_NAME]);
@@ -298,7 +301,12 @@ void cgf_denial_render_plain(FILE *f, const struct cgf_denial *d)
 	plain_container(f, d->cgroup);
 	fputs(" profile=", f);
 	plain_value(f, d->profile);
-	fprintf(f, " rule=%" PRIu32 " op=", d->rule_id);
+	fprintf(f, " rule=%" PRIu32, d->rule_id);
+	if (d->origin) {
+		fputs(" origin=", f);
+		plain_value(f, d->origin);
+	}
+	fputs(" op=", f);
 	plain_value(f, d->op);
 	fputs(" object=", f);
 	plain_value(f, d->object);
@@ -327,7 +335,9 @@ void cgf_denial_render_json(FILE *f, const struct cgf_denial *d)
 	json_container(f, d->cgroup);
 	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"profile\":", d->cgroup_id);
 	cgf_json_string(f, d->profile);
-	fprintf(f, ",\"rule_id\":%" PRIu32 ",\"op\":", d->rule_id);
+	fprintf(f, ",\"rule_id\":%" PRIu32 ",\"origin\":", d->rule_id);
+	cgf_json_string(f, d->origin);
+	fputs(",\"op\":", f);
 	cgf_json_string(f, d->op);
 	if (kind)
 		fprintf(f, ",\"kind\":\"%s\"", kind);

@@ -31,6 +31,9 @@ struct cgf_denial {
 	const char *comm;
 	uint8_t verdict;		/* enum cgfence_verdict */
 	uint32_t lost;			/* this container's records dropped just before this one */
+	uint64_t generation;		/* of the profile when it decided; 0 from older modules */
+	/* Where rule_id was written, "FILE:LINE:COL", as the reader looked it up; or NULL. */
+	const char *origin;
 	char *strings;
 };
 
@@ -61,8 +64,8 @@ char *cgf_denial_time_text(char *buf, size_t len, uint64_t time_ns);
 /*
  * One line per record, fields as key=value. In values a space, a backslash and control
  * characters are escaped (\x20, \\, \xNN), so a line splits on spaces:
- *   TIME seq=N VERDICT cgroup=PATH profile=NAME rule=ID op=OP object=OBJ
- *     requested=BITS denied=BITS pid=PID comm=COMM
+ *   TIME seq=N VERDICT cgroup=PATH [container=RUNTIME:ID] profile=NAME rule=ID
+ *     [origin=FILE:LINE:COL] op=OP object=OBJ requested=BITS denied=BITS pid=PID comm=COMM
  * JSON: one object per line, {"type":"denial",...} with every field.
  */
 void cgf_denial_render_plain(FILE *f, const struct cgf_denial *d);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Encoding of parsed profiles into PROFILE_BEGIN and PROFILE_ADD messages, and back to rules. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "cgfence.h"
 #include "encode.h"
 #include "nl.h"
+#include "policy_int.h"
 
 struct nl_msg *cgf_encode_begin(int family, const struct cgf_policy_profile *profile)
 {
@@ -32,12 +35,35 @@ static size_t str_size(const char *s)
 	return s ? (size_t)nla_total_size((int)strlen(s) + 1) : 0;
 }
 
+size_t cgf_encode_origin(char *buf, const struct cgf_policy_rule *rule)
+{
+	char pos[32];
+	size_t file_len, pos_len, room;
+
+	buf[0] = '\0';
+	if (!rule->src_file || rule->src_line <= 0)
+		return 0;
+	pos_len = (size_t)snprintf(pos, sizeof(pos), ":%d:%d", rule->src_line,
+				   rule->src_col > 0 ? rule->src_col : 1);
+	file_len = strlen(rule->src_file);
+	room = CGFENCE_MAX_ORIGIN - 1 - pos_len;
+	/* The end of a long path names the file: keep that, and say the front is gone. */
+	if (file_len > room)
+		return (size_t)snprintf(buf, CGFENCE_MAX_ORIGIN, "...%s%s",
+					rule->src_file + file_len - (room - 3), pos);
+	return (size_t)snprintf(buf, CGFENCE_MAX_ORIGIN, "%s%s", rule->src_file, pos);
+}
+
 /* Must agree with cgf_encode_rule() to the byte: messages are allocated to this size. */
 size_t cgf_encode_rule_size(const struct cgf_policy_rule *rule)
 {
 	size_t u32 = nla_total_size(sizeof(uint32_t));
 	size_t u8 = nla_total_size(sizeof(uint8_t));
 	size_t size = NLA_HDRLEN + u32 + 2 * u8;
+	char origin[CGFENCE_MAX_ORIGIN];
+
+	if (cgf_encode_origin(origin, rule))
+		size += str_size(origin);
 
 	switch (rule->kind) {
 	case CGFENCE_RULE_FILE:
@@ -78,6 +104,7 @@ static int put_bits(struct nl_msg *msg, int type, uint32_t bits)
  */
 int cgf_encode_rule(struct nl_msg *msg, const struct cgf_policy_rule *rule)
 {
+	char origin[CGFENCE_MAX_ORIGIN];
 	struct nlattr *nest;
 	int err;
 
@@ -113,6 +140,8 @@ int cgf_encode_rule(struct nl_msg *msg, const struct cgf_policy_rule *rule)
 		err = nla_put_u32(msg, CGFENCE_RULE_A_KERNEL_OPS, rule->kernel_ops);
 		break;
 	}
+	if (!err && cgf_encode_origin(origin, rule))
+		err = nla_put_string(msg, CGFENCE_RULE_A_ORIGIN, origin);
 	if (err)
 		goto cancel;
 	return nla_nest_end(msg, nest);
@@ -190,4 +219,128 @@ long cgf_chunk_rule_at(const struct cgf_chunk *chunk, long offset)
 			hi = mid;
 	}
 	return (long)(chunk->first + lo);
+}
+
+/* Exact sizes and bounded strings: a reply that disagrees with the uapi header is refused. */
+static const struct nla_policy rule_policy[CGFENCE_RULE_A_MAX + 1] = {
+	[CGFENCE_RULE_A_ID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_KIND] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_EFFECT] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_FILE_PERMS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_FILE_PATH] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_PATTERN },
+	[CGFENCE_RULE_A_MOUNT_OPS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_MOUNT_FSTYPE] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_FSTYPE },
+	[CGFENCE_RULE_A_MOUNT_SOURCE] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_PATTERN },
+	[CGFENCE_RULE_A_MOUNT_TARGET] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_PATTERN },
+	[CGFENCE_RULE_A_MOUNT_REQUIRE] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_MOUNT_FORBID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_TYPE] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_DEV_MAJOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_MINOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_DEV_ACCESS] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_KERNEL_OPS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_RULE_A_ORIGIN] = { .type = NLA_STRING, .maxlen = CGFENCE_MAX_ORIGIN },
+};
+
+/* A string attribute copied into @arena; absent gives NULL, unterminated -EBADMSG. */
+static int get_str(struct nlattr *attr, struct cgf_arena *arena, const char **out)
+{
+	const char *s;
+	int len;
+
+	*out = NULL;
+	if (!attr)
+		return 0;
+	s = nla_data(attr);
+	len = nla_len(attr);
+	if (!len || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1)
+		return -EBADMSG;
+	*out = cgf_arena_strndup(arena, s, (size_t)len - 1);
+	return *out ? 0 : -ENOMEM;
+}
+
+static uint32_t get_u32_or(struct nlattr *attr, uint32_t none)
+{
+	return attr ? nla_get_u32(attr) : none;
+}
+
+/* "FILE:LINE:COL" from the right: a file name may hold ':' itself. */
+static void split_origin(const char *origin, struct cgf_policy_rule *rule,
+			 struct cgf_arena *arena)
+{
+	const char *col = strrchr(origin, ':'), *line;
+	char *end;
+	long l, c;
+
+	rule->src_file = origin;
+	for (line = col ? col - 1 : NULL; line && line > origin && *line != ':'; line--)
+		;
+	if (!col || !line || line == origin || *line != ':')
+		return;
+	l = strtol(line + 1, &end, 10);
+	if (end != col || l <= 0 || l > INT32_MAX)
+		return;
+	c = strtol(col + 1, &end, 10);
+	if (*end || c <= 0 || c > INT32_MAX)
+		return;
+	rule->src_file = cgf_arena_strndup(arena, origin, (size_t)(line - origin)) ?: origin;
+	rule->src_line = (int)l;
+	rule->src_col = (int)c;
+}
+
+int cgf_decode_rule(struct nlattr *nest, struct cgf_policy_rule *rule, struct cgf_arena *arena)
+{
+	struct nlattr *tb[CGFENCE_RULE_A_MAX + 1];
+	const char *origin;
+	int err;
+
+	memset(rule, 0, sizeof(*rule));
+	if (nla_parse_nested(tb, CGFENCE_RULE_A_MAX, nest, (struct nla_policy *)rule_policy) < 0)
+		return -EBADMSG;
+	if (!tb[CGFENCE_RULE_A_ID] || !tb[CGFENCE_RULE_A_KIND] || !tb[CGFENCE_RULE_A_EFFECT])
+		return -ENODATA;
+	rule->id = nla_get_u32(tb[CGFENCE_RULE_A_ID]);
+	rule->kind = nla_get_u8(tb[CGFENCE_RULE_A_KIND]);
+	rule->effect = nla_get_u8(tb[CGFENCE_RULE_A_EFFECT]);
+	switch (rule->kind) {
+	case CGFENCE_RULE_FILE:
+		if (!tb[CGFENCE_RULE_A_FILE_PERMS] || !tb[CGFENCE_RULE_A_FILE_PATH])
+			return -ENODATA;
+		rule->file_perms = nla_get_u32(tb[CGFENCE_RULE_A_FILE_PERMS]);
+		err = get_str(tb[CGFENCE_RULE_A_FILE_PATH], arena, &rule->path);
+		break;
+	case CGFENCE_RULE_MOUNT:
+		if (!tb[CGFENCE_RULE_A_MOUNT_OPS])
+			return -ENODATA;
+		rule->mount_ops = nla_get_u32(tb[CGFENCE_RULE_A_MOUNT_OPS]);
+		rule->mount_require = get_u32_or(tb[CGFENCE_RULE_A_MOUNT_REQUIRE], 0);
+		rule->mount_forbid = get_u32_or(tb[CGFENCE_RULE_A_MOUNT_FORBID], 0);
+		err = get_str(tb[CGFENCE_RULE_A_MOUNT_FSTYPE], arena, &rule->fstype) ?:
+		      get_str(tb[CGFENCE_RULE_A_MOUNT_SOURCE], arena, &rule->source) ?:
+		      get_str(tb[CGFENCE_RULE_A_MOUNT_TARGET], arena, &rule->target);
+		break;
+	case CGFENCE_RULE_DEVICE:
+		if (!tb[CGFENCE_RULE_A_DEV_TYPE] || !tb[CGFENCE_RULE_A_DEV_MAJOR] ||
+		    !tb[CGFENCE_RULE_A_DEV_MINOR] || !tb[CGFENCE_RULE_A_DEV_ACCESS])
+			return -ENODATA;
+		rule->dev_type = nla_get_u8(tb[CGFENCE_RULE_A_DEV_TYPE]);
+		rule->dev_major = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MAJOR]);
+		rule->dev_minor = nla_get_u32(tb[CGFENCE_RULE_A_DEV_MINOR]);
+		rule->dev_access = nla_get_u8(tb[CGFENCE_RULE_A_DEV_ACCESS]);
+		err = 0;
+		break;
+	case CGFENCE_RULE_KERNEL:
+		if (!tb[CGFENCE_RULE_A_KERNEL_OPS])
+			return -ENODATA;
+		rule->kernel_ops = nla_get_u32(tb[CGFENCE_RULE_A_KERNEL_OPS]);
+		err = 0;
+		break;
+	default:
+		return -EBADMSG;
+	}
+	if (!err)
+		err = get_str(tb[CGFENCE_RULE_A_ORIGIN], arena, &origin);
+	if (!err && origin)
+		split_origin(origin, rule, arena);
+	return err;
 }

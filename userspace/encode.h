@@ -34,6 +34,13 @@ struct cgf_chunk {
 /* A PROFILE_BEGIN request for @profile; NULL when out of memory. */
 struct nl_msg *cgf_encode_begin(int family, const struct cgf_policy_profile *profile);
 
+/*
+ * Where @rule was written, as CGFENCE_RULE_A_ORIGIN carries it: "FILE:LINE:COL" into
+ * @buf (CGFENCE_MAX_ORIGIN bytes), a long FILE cut at the front to "...TAIL". Returns
+ * its length, 0 (and "") for a rule with no origin.
+ */
+size_t cgf_encode_origin(char *buf, const struct cgf_policy_rule *rule);
+
 /* Bytes one rule's CGFENCE_RULE_A_RULE attribute takes, padding included. */
 size_t cgf_encode_rule_size(const struct cgf_policy_rule *rule);
 
@@ -56,5 +63,15 @@ void cgf_chunk_free(struct cgf_chunk *chunk);
  * or -1 when the offset lies outside every rule.
  */
 long cgf_chunk_rule_at(const struct cgf_chunk *chunk, long offset);
+
+struct cgf_arena;
+
+/*
+ * One CGFENCE_RULE_A_RULE attribute as RULE_GET returns it, back into @rule, its
+ * strings (and the origin's file) copied into @arena. An origin that is not
+ * "FILE:LINE:COL" is kept whole as src_file with line 0. Returns 0, -ENODATA when an
+ * attribute its kind needs is missing, -EBADMSG, -ENOMEM.
+ */
+int cgf_decode_rule(struct nlattr *nest, struct cgf_policy_rule *rule, struct cgf_arena *arena);
 
 #endif /* CGF_ENCODE_H */

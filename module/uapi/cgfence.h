@@ -30,6 +30,12 @@ enum cgfence_cmd {
 	CGFENCE_CMD_ATTACH_GET,		/* dump: CGROUP_ID, _PATH, PROFILE_NAME, ATTACH_* */
 	CGFENCE_CMD_LOCK,		/* no change of any kind until reboot */
 	CGFENCE_CMD_DENIAL,		/* dump (DENIAL_SEQ: from), and multicast: one record */
+	/*
+	 * Dump, PROFILE_NAME: the rules as they were loaded, origins included, in messages of
+	 * PROFILE_NAME, PROFILE_GENERATION and RULES. A profile replaced, or its mode changed,
+	 * during the dump ends it early with NLM_F_DUMP_INTR: the reader asks again.
+	 */
+	CGFENCE_CMD_RULE_GET,
 	__CGFENCE_CMD_MAX,
 };
 
@@ -164,6 +170,7 @@ enum cgfence_rule_kind {
 #define CGFENCE_MAX_NAME		64	/* profile name, with the NUL */
 #define CGFENCE_MAX_PATTERN		4096	/* path pattern, with the NUL */
 #define CGFENCE_MAX_FSTYPE		64
+#define CGFENCE_MAX_ORIGIN		256	/* "FILE:LINE:COL", with the NUL */
 
 enum cgfence_attr {
 	CGFENCE_A_UNSPEC,
@@ -178,7 +185,7 @@ enum cgfence_attr {
 	CGFENCE_A_PROFILE_MODE,			/* u8, enum cgfence_mode */
 	CGFENCE_A_PROFILE_FILE_DEFAULT,		/* u8, enum cgfence_effect */
 	CGFENCE_A_PROFILE_RULE_COUNT,		/* u32: rules the transaction will carry */
-	CGFENCE_A_PROFILE_GENERATION,		/* u64: bumped by every replace */
+	CGFENCE_A_PROFILE_GENERATION,		/* u64: bumped by every replace and mode change */
 	CGFENCE_A_PROFILE_ATTACHMENTS,		/* u32 */
 	CGFENCE_A_RULES,			/* nested: CGFENCE_A_RULE, ... */
 	CGFENCE_A_FORCE,			/* flag */
@@ -205,6 +212,7 @@ enum cgfence_attr {
 	CGFENCE_A_ATTACH_PENDING,		/* u32, reply only: tasks yet to exec */
 	CGFENCE_A_STATUS_ON_EXEC,		/* u32: on-exec attachments */
 	CGFENCE_A_STATUS_PENDING,		/* u32: tasks pending, over all attachments */
+	CGFENCE_A_COUNTERS,			/* nested: CGFENCE_COUNTER_A_*, reply only */
 	__CGFENCE_A_MAX,
 };
 
@@ -230,9 +238,36 @@ enum cgfence_rule_attr {
 	CGFENCE_RULE_A_DEV_MINOR,		/* u32 or CGFENCE_DEV_ANY */
 	CGFENCE_RULE_A_DEV_ACCESS,		/* u8, CGFENCE_DEV_READ|WRITE|MKNOD */
 	CGFENCE_RULE_A_KERNEL_OPS,		/* u32, CGFENCE_KERNEL_* */
+	CGFENCE_RULE_A_ORIGIN,			/* string, optional: where the rule was written */
 	__CGFENCE_RULE_A_MAX,
 };
 
 #define CGFENCE_RULE_A_MAX (__CGFENCE_RULE_A_MAX - 1)
+
+/*
+ * Inside CGFENCE_A_COUNTERS, all u64: what the module counted for a profile since it was
+ * loaded (a replace keeps them), or for an attachment since it was made (whatever its
+ * profile). Every operation judged for a task under it is a decision; each refusal is
+ * counted by its enum cgfence_denial_kind.
+ */
+enum cgfence_counter_attr {
+	CGFENCE_COUNTER_A_UNSPEC,
+	CGFENCE_COUNTER_A_PAD,
+	CGFENCE_COUNTER_A_DECISIONS,
+	CGFENCE_COUNTER_A_DENIED_FILE,		/* enforced refusals, by kind */
+	CGFENCE_COUNTER_A_DENIED_MOUNT,
+	CGFENCE_COUNTER_A_DENIED_DEVICE,
+	CGFENCE_COUNTER_A_DENIED_CGROUP,
+	CGFENCE_COUNTER_A_DENIED_KERNEL,
+	CGFENCE_COUNTER_A_WOULD_DENY_FILE,	/* complain mode: reported and allowed */
+	CGFENCE_COUNTER_A_WOULD_DENY_MOUNT,
+	CGFENCE_COUNTER_A_WOULD_DENY_DEVICE,
+	CGFENCE_COUNTER_A_WOULD_DENY_CGROUP,
+	CGFENCE_COUNTER_A_WOULD_DENY_KERNEL,
+	CGFENCE_COUNTER_A_DROPPED,		/* records the per-container rate limit dropped */
+	__CGFENCE_COUNTER_A_MAX,
+};
+
+#define CGFENCE_COUNTER_A_MAX (__CGFENCE_COUNTER_A_MAX - 1)
 
 #endif /* _UAPI_CGFENCE_H */

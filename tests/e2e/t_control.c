@@ -1070,13 +1070,18 @@ out:
  */
 enum perm_cmd {
 	P_STATUS, P_BEGIN, P_ADD, P_COMMIT, P_ABORT, P_GET, P_GET_DUMP, P_MODE, P_ATTACH,
-	P_DETACH, P_ATTACH_DUMP, P_REMOVE, P_REMOVE_FORCE, P_LOCK, P_NR,
+	P_DETACH, P_ATTACH_DUMP, P_REMOVE, P_REMOVE_FORCE, P_LOCK, P_RULE_DUMP, P_NR,
 };
+
+static bool perm_is_dump(int cmd)
+{
+	return cmd == P_GET_DUMP || cmd == P_ATTACH_DUMP || cmd == P_RULE_DUMP;
+}
 
 static const char *const perm_names[P_NR] = {
 	"STATUS", "PROFILE_BEGIN", "PROFILE_ADD", "PROFILE_COMMIT", "PROFILE_ABORT",
 	"PROFILE_GET", "PROFILE_GET dump", "PROFILE_MODE", "ATTACH", "DETACH",
-	"ATTACH_GET dump", "PROFILE_REMOVE", "PROFILE_REMOVE FORCE", "LOCK",
+	"ATTACH_GET dump", "PROFILE_REMOVE", "PROFILE_REMOVE FORCE", "LOCK", "RULE_GET dump",
 };
 
 struct perm_ctx {
@@ -1086,7 +1091,7 @@ struct perm_ctx {
 	int want;
 	const char *extack_has;		/* NULL: no extack expected */
 	int (*become)(void);
-	bool dumps_only;		/* send only the two dumps */
+	bool dumps_only;		/* send only the dumps */
 	int inherited_fd;		/* > 0: a socket opened by the (unconfined) parent */
 	bool dumps_extack_only;		/* check the extack of the dumps, not of the rest */
 };
@@ -1117,6 +1122,16 @@ static int perm_send(struct perm_ctx *p, enum perm_cmd cmd)
 	case P_ATTACH_DUMP:
 		err = cgf_attach_dump(&c, NULL, 0, &n);
 		goto done;
+	case P_RULE_DUMP: {
+		static struct genl_reply r;
+
+		cgf_msg_init(&c, &msg, CGFENCE_CMD_RULE_GET);
+		msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+		genl_put_str(&msg, CGFENCE_A_PROFILE_NAME, "ctl-perm");
+		err = genl_dump(&c.s, &msg, &r, NULL, NULL);
+		snprintf(c.extack, sizeof(c.extack), "%s", r.extack);
+		goto done;
+	}
 	case P_BEGIN:
 		err = cgf_begin(&c, "ctl-perm-new", ENFORCE, ALLOW, 1);
 		goto done;
@@ -1178,7 +1193,7 @@ done:
 	if (expect_err(what, err, p->want))
 		return -1;
 	/* Dumps: the extack of a refused dump is checked by a case of its own. */
-	if (p->dumps_extack_only != (cmd == P_GET_DUMP || cmd == P_ATTACH_DUMP))
+	if (p->dumps_extack_only != perm_is_dump(cmd))
 		return 0;
 	if (p->extack_has && !strstr(c.extack, p->extack_has))
 		return tap_fail("%s: extack \"%s\" does not say \"%s\"", what, c.extack,
@@ -1194,7 +1209,7 @@ static int perm_child(void *arg)
 	if (p->become && p->become())
 		return -1;
 	for (cmd = 0; cmd < P_NR; cmd++)
-		if (!p->dumps_only || cmd == P_GET_DUMP || cmd == P_ATTACH_DUMP)
+		if (!p->dumps_only || perm_is_dump(cmd))
 			ret |= perm_send(p, cmd);
 	return ret;
 }
@@ -1585,6 +1600,7 @@ struct raw_rule {
 	unsigned int extra_len;			/* its size (default 4) */
 	unsigned int id_len;			/* size of the id (default 4) */
 	bool path_no_nul;
+	const char *origin;			/* CGFENCE_RULE_A_ORIGIN, NULL: absent */
 };
 
 #define GOOD_RULE .id = 1, .kind = CGFENCE_RULE_FILE, .effect = DENY, .perms = R, .path = SECRET
@@ -1606,6 +1622,8 @@ static void put_raw_rule(struct genl_msg *m, const struct raw_rule *r)
 	if (r->path)
 		genl_put(m, CGFENCE_RULE_A_FILE_PATH, r->path,
 			 strlen(r->path) + (r->path_no_nul ? 0 : 1));
+	if (r->origin)
+		genl_put_str(m, CGFENCE_RULE_A_ORIGIN, r->origin);
 	if (r->extra == CGFENCE_RULE_A_RULE)
 		genl_nest_end(m, genl_nest_start(m, CGFENCE_RULE_A_RULE));
 	else if (r->extra)
@@ -1900,6 +1918,165 @@ static int case_bad_commands(void *arg)
 	return ret;
 }
 
+/* What RULE_GET returns: the RULES payloads of every message, back to back. */
+struct rule_dump {
+	char bytes[8192];
+	size_t len;
+	unsigned int msgs_named;	/* messages that carry the profile's name and generation */
+	__u64 generation;
+};
+
+static int rule_dump_one(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[CGFENCE_A_MAX + 1];
+	struct rule_dump *d = arg;
+	unsigned int unknown, len;
+
+	if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) < 0 || !tb[CGFENCE_A_RULES])
+		return -EPROTO;
+	if (tb[CGFENCE_A_PROFILE_NAME] && tb[CGFENCE_A_PROFILE_GENERATION] &&
+	    !strcmp(genl_attr_data(tb[CGFENCE_A_PROFILE_NAME]), "ctl-rules")) {
+		d->msgs_named++;
+		memcpy(&d->generation, genl_attr_data(tb[CGFENCE_A_PROFILE_GENERATION]), 8);
+	}
+	len = genl_attr_len(tb[CGFENCE_A_RULES]);
+	if (d->len + len > sizeof(d->bytes))
+		return -E2BIG;
+	memcpy(d->bytes + d->len, genl_attr_data(tb[CGFENCE_A_RULES]), len);
+	d->len += len;
+	return 0;
+}
+
+static int rule_get(struct cgf_conn *c, const char *name, struct rule_dump *d)
+{
+	static struct genl_reply r;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	cgf_msg_init(c, &msg, CGFENCE_CMD_RULE_GET);
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	if (name)
+		genl_put_str(&msg, CGFENCE_A_PROFILE_NAME, name);
+	err = genl_dump(&c->s, &msg, &r, rule_dump_one, d);
+	snprintf(c->extack, sizeof(c->extack), "%s", r.extack);
+	return err;
+}
+
+static int case_rule_get(void *arg)
+{
+	static char long_origin[CGFENCE_MAX_ORIGIN + 1];
+	static struct genl_msg second, first;
+	const struct raw_rule rules[] = {
+		{ GOOD_RULE, .origin = "/etc/cgfence/a.cgf:14:9" },
+		{ .id = 4, .kind = CGFENCE_RULE_KERNEL, .effect = ALLOW, .perms = -1,
+		  .extra = 0, .origin = "inc/b:c.cgf:2:5" },
+		{ .id = 7, .kind = CGFENCE_RULE_FILE, .effect = ALLOW, .perms = R, .path = PUBLIC },
+	};
+	struct cgf_snapshot before;
+	struct rule_dump d;
+	struct cgf_conn c;
+	size_t rules_off;
+	int err, ret = 0;
+
+	(void)arg;
+	if (cgf_conn_open(&c))
+		return -1;
+	/* The kernel rule needs its operations: sent as the extra attribute would not be. */
+	err = cgf_begin(&c, "ctl-rules", ENFORCE, ALLOW, 3);
+	if (!err) {
+		struct raw_rule k = rules[1];
+
+		add_msg(&msg, rules, 1);
+		msg.nlh.nlmsg_type = c.family;
+		err = cgf_send(&c, &msg);
+		raw_init(&second, CGFENCE_CMD_PROFILE_ADD);
+		rules_off = genl_nest_start(&second, CGFENCE_A_RULES);
+		{
+			size_t nest = genl_nest_start(&second, CGFENCE_RULE_A_RULE);
+
+			genl_put_u32(&second, CGFENCE_RULE_A_ID, k.id);
+			genl_put_u8(&second, CGFENCE_RULE_A_KIND, k.kind);
+			genl_put_u8(&second, CGFENCE_RULE_A_EFFECT, k.effect);
+			genl_put_u32(&second, CGFENCE_RULE_A_KERNEL_OPS, CGFENCE_KERNEL_SIGNAL);
+			genl_put_str(&second, CGFENCE_RULE_A_ORIGIN, k.origin);
+			genl_nest_end(&second, nest);
+		}
+		put_raw_rule(&second, &rules[2]);
+		genl_nest_end(&second, rules_off);
+		second.nlh.nlmsg_type = c.family;
+		err = err ?: cgf_send(&c, &second);
+	}
+	err = err ?: cgf_commit(&c);
+	if (err) {
+		tap_fail("load ctl-rules with origins: %s (%s)", errname(err), c.extack);
+		cgf_conn_close(&c);
+		return -1;
+	}
+
+	err = rule_get(&c, "ctl-rules", &d);
+	if (err) {
+		ret = tap_fail("RULE_GET ctl-rules: %s (%s)", errname(err), c.extack);
+	} else {
+		/*
+		 * Byte for byte what was loaded: the first message's rule, then the second
+		 * message's two, origins included and the rule without one left without.
+		 */
+		size_t a_len, b_len;
+		const struct nlattr *a, *b;
+
+		add_msg(&first, rules, 1);
+		a = (const struct nlattr *)(first.buf + NLMSG_HDRLEN + GENL_HDRLEN);
+		b = (const struct nlattr *)(second.buf + rules_off);
+		a_len = genl_attr_len(a);
+		b_len = genl_attr_len(b);
+		if (d.len != a_len + b_len || memcmp(d.bytes, genl_attr_data(a), a_len) ||
+		    memcmp(d.bytes + a_len, genl_attr_data(b), b_len))
+			ret = tap_fail("RULE_GET: %zu bytes of rules, not the %zu loaded", d.len,
+				       a_len + b_len);
+		if (!d.msgs_named || d.generation != 1)
+			ret = tap_fail("RULE_GET: messages without the name, or generation %llu",
+				       (unsigned long long)d.generation);
+		tap_diag("RULE_GET: %zu bytes of rules in %u message(s), generation %llu", d.len,
+			 d.msgs_named, (unsigned long long)d.generation);
+	}
+
+	if (cgf_snapshot_take(&before))
+		ret = -1;
+	err = rule_get(&c, NULL, &d);
+	if (expect_err("RULE_GET without a name", err, -EINVAL) ||
+	    !strstr(c.extack, "profile name missing"))
+		ret = tap_fail("RULE_GET without a name: extack \"%s\"", c.extack);
+	err = rule_get(&c, "ctl-none", &d);
+	tap_diag("RULE_GET ctl-none: %s, %zu bytes, %u named, extack \"%s\"", errname(err), d.len,
+		 d.msgs_named, c.extack);
+	if (expect_err("RULE_GET of an unknown profile", err, -ENOENT) ||
+	    !strstr(c.extack, "no profile by that name"))
+		ret = tap_fail("RULE_GET of an unknown profile: extack \"%s\"", c.extack);
+	if (store_unchanged(&before))
+		ret = tap_fail("RULE_GET refusals changed the store");
+	cgf_snapshot_free(&before);
+
+	/* 255 bytes and the NUL fit CGFENCE_MAX_ORIGIN; one more is refused. */
+	memset(long_origin, 'o', CGFENCE_MAX_ORIGIN);
+	{
+		struct raw_rule r = { GOOD_RULE, .origin = long_origin };
+
+		ret |= bad_rule("an origin of 256 bytes", &r, -EINVAL);
+		long_origin[CGFENCE_MAX_ORIGIN - 1] = '\0';
+		add_msg(&msg, &r, 1);
+		err = cgf_begin(&c, "ctl-rules2", ENFORCE, ALLOW, 1);
+		msg.nlh.nlmsg_type = c.family;
+		err = err ?: cgf_send(&c, &msg);
+		err = err ?: cgf_commit(&c);
+		if (expect_err("an origin of 255 bytes", err, 0))
+			ret = -1;
+		cgf_profile_remove(&c, "ctl-rules2", false);
+	}
+	cgf_profile_remove(&c, "ctl-rules", false);
+	cgf_conn_close(&c);
+	return ret;
+}
+
 static int case_unload(void *arg)
 {
 	struct cgf_status st;
@@ -1945,7 +2122,7 @@ static void make_files(void)
 int main(int argc, char **argv)
 {
 	tap_init(argc, argv);
-	tap_plan(30);
+	tap_plan(31);
 	make_files();
 	tap_case("insmod cgfence.ko", case_load, NULL);
 	tap_case("load, GET, dump, MODE, replace, REMOVE: fields, generations, STATUS counts",
@@ -1983,7 +2160,7 @@ int main(int argc, char **argv)
 		 case_perm_inherited_socket, NULL);
 	tap_case("from another network namespace: every command ENOENT, store unchanged",
 		 case_perm_netns, NULL);
-	tap_case("as nobody: the refused dumps (PROFILE_GET, ATTACH_GET) carry an extack message",
+	tap_case("as nobody: the refused dumps (PROFILE_GET, ATTACH_GET, RULE_GET) carry an extack message",
 		 case_perm_dump_extack, NULL);
 	tap_case("BEGIN without each required attribute: EINVAL with extack",
 		 case_bad_begin_missing, NULL);
@@ -2005,6 +2182,8 @@ int main(int argc, char **argv)
 		 case_bad_transactions, NULL);
 	tap_case("REMOVE, MODE, GET, ATTACH, DETACH: missing, malformed, unknown: exact errnos",
 		 case_bad_commands, NULL);
+	tap_case("RULE_GET: the rules byte for byte as loaded, origins included; errors EINVAL/ENOENT; 256-byte origin EINVAL",
+		 case_rule_get, NULL);
 	tap_case("rmmod cgfence", case_unload, NULL);
 	remove_files();
 	return tap_done();

@@ -107,6 +107,17 @@ if [ "$flags_ok" -eq 1 ]; then
 	done
 fi
 
+# What stats --prometheus writes must parse as Prometheus text (Debian's
+# python3-prometheus-client, the format's reference parser), every family with samples.
+prom=$out/test_stats.prom
+if [ -s "$prom" ] && log=$(/usr/bin/python3 "$top/tests/unit/prom_check.py" "$prom" 2>&1) &&
+	[ "$(grep -c ' counter [1-9]' <<<"$log")" -eq 7 ] && [ "$(grep -c ' gauge 1$' <<<"$log")" -eq 3 ]; then
+	result 0 "stats: the Prometheus text parses: 7 counter and 3 gauge families, all with samples"
+else
+	result 1 "stats: the Prometheus text parses: 7 counter and 3 gauge families, all with samples"
+	diag "$log"
+fi
+
 # Black-box checks of the built binary: what a script calling it relies on.
 run_tool() { # BINARY ARGS...: sets rc, stdout, stderr
 	"$@" >"$out/cli.stdout" 2>"$out/cli.stderr"

@@ -15,6 +15,7 @@
 #include "client.h"
 #include "cmd_admin.h"
 #include "cmd_list.h"
+#include "origins.h"
 #include "tap.h"
 
 static const struct cgf_cmd *cmd(const char *name)
@@ -300,6 +301,7 @@ static void test_rows(void)
 	struct cgf_attach_row a;
 	struct nl_msg *msg;
 	uint16_t two = 2;
+	int bad_counters = 0;
 	int attr;
 
 	msg = profile_msg("web", CGFENCE_MODE_COMPLAIN, 12, 3, 1ull << 40, -1);
@@ -321,6 +323,33 @@ static void test_rows(void)
 	tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -EBADMSG,
 		   "row: a 2-byte rule count is malformed");
 	nlmsg_free(msg);
+
+	/* Counters: absent from an older module; present, every one must be there. */
+	tap_ok(!p.counters.present, "row: a reply without counters has none");
+	for (attr = CGFENCE_COUNTER_A_DECISIONS; attr <= CGFENCE_COUNTER_A_DROPPED + 1; attr++) {
+		struct nlattr *nest;
+		int c;
+
+		msg = profile_msg("web", 1, 1, 1, 1, -1);
+		nest = nla_nest_start(msg, NLA_F_NESTED | CGFENCE_A_COUNTERS);
+		for (c = CGFENCE_COUNTER_A_DECISIONS; c <= CGFENCE_COUNTER_A_DROPPED; c++)
+			if (c != attr)
+				nla_put_u64(msg, c, 1000 + c);
+		nla_nest_end(msg, nest);
+		if (attr <= CGFENCE_COUNTER_A_DROPPED) {
+			if (cgf_profile_row_parse(nlmsg_hdr(msg), &p) != -ENODATA)
+				bad_counters++;
+		} else {
+			tap_ok(!cgf_profile_row_parse(nlmsg_hdr(msg), &p) && p.counters.present &&
+			       p.counters.decisions == 1000 + CGFENCE_COUNTER_A_DECISIONS &&
+			       p.counters.denied[4] == 1000 + CGFENCE_COUNTER_A_DENIED_KERNEL &&
+			       p.counters.would_deny[0] == 1000 + CGFENCE_COUNTER_A_WOULD_DENY_FILE &&
+			       p.counters.dropped == 1000 + CGFENCE_COUNTER_A_DROPPED,
+			       "row: every counter read into its place");
+		}
+		nlmsg_free(msg);
+	}
+	tap_is_int(bad_counters, 0, "row: a counters nest missing any one counter is incomplete");
 
 	msg = attach_msg(1234, "/web", "web", -1);
 	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), 0, "row: attachment reply parses");
@@ -356,15 +385,16 @@ static char *render(void (*fn)(FILE *f, const struct cgf_listing *l), const stru
 }
 
 static struct cgf_listing *show_profile;
+static const struct cgf_rule_listing *show_rules;
 
 static void show_plain(FILE *f, const struct cgf_listing *l)
 {
-	cgf_show_render_plain(f, &show_profile->profiles[0], l);
+	cgf_show_render_plain(f, &show_profile->profiles[0], l, show_rules);
 }
 
 static void show_json(FILE *f, const struct cgf_listing *l)
 {
-	cgf_show_render_json(f, &show_profile->profiles[0], l);
+	cgf_show_render_json(f, &show_profile->profiles[0], l, show_rules);
 }
 
 static void test_render(void)
@@ -447,6 +477,41 @@ static void test_render(void)
 	       "render: show, JSON, the kernel operations the profile allows");
 	free(text);
 	profiles[0].kernel_allow = 0;
+
+	/* Every rule, with its kind and where it was written; hostile bytes escaped. */
+	{
+		struct cgf_policy_rule rules[] = {
+			{ .id = 1, .kind = CGFENCE_RULE_FILE, .effect = CGFENCE_EFFECT_ALLOW,
+			  .file_perms = CGFENCE_FILE_READ, .path = "/etc/**",
+			  .src_file = "/etc/cgfence/web.cgf", .src_line = 14, .src_col = 9 },
+			{ .id = 2, .kind = CGFENCE_RULE_MOUNT, .effect = CGFENCE_EFFECT_DENY,
+			  .mount_ops = CGFENCE_MOUNT_UMOUNT, .target = "/proc/**" },
+			{ .id = 3, .kind = CGFENCE_RULE_KERNEL, .effect = CGFENCE_EFFECT_ALLOW,
+			  .kernel_ops = CGFENCE_KERNEL_PTRACE, .src_file = "a\nb.cgf",
+			  .src_line = 2, .src_col = 1 },
+		};
+		struct cgf_rule_listing listing = { .generation = 1, .rules = rules,
+						    .nr_rules = 3 };
+
+		show_rules = &listing;
+		text = render(show_plain, &l);
+		tap_ok(text && strstr(text,
+				      "\nrule:                1  file    allow r /etc/**;  # /etc/cgfence/web.cgf:14:9\n"
+				      "rule:                2  mount   deny umount /proc/**;\n"
+				      "rule:                3  kernel  allow ptrace;  # a\\x0ab.cgf:2:1\n") &&
+		       !strcmp(text + strlen(text) - strlen("a\\x0ab.cgf:2:1\n"), "a\\x0ab.cgf:2:1\n"),
+		       "render: show, plain, every rule last, with id, kind, text and origin");
+		free(text);
+		text = render(show_json, &l);
+		tap_ok(text && strstr(text,
+				      ",\"kernel_allow\":[],\"rules\":["
+				      "{\"rule\":1,\"kind\":\"file\",\"text\":\"allow r /etc/**;\",\"origin\":{\"file\":\"/etc/cgfence/web.cgf\",\"line\":14,\"col\":9}},"
+				      "{\"rule\":2,\"kind\":\"mount\",\"text\":\"deny umount /proc/**;\",\"origin\":null},"
+				      "{\"rule\":3,\"kind\":\"kernel\",\"text\":\"allow ptrace;\",\"origin\":{\"file\":\"a\\nb.cgf\",\"line\":2,\"col\":1}}]}\n"),
+		       "render: show, JSON, every rule with its origin or null");
+		free(text);
+		show_rules = NULL;
+	}
 	profiles[0].mode = 7;
 	text = render(show_json, &empty);
 	tap_ok(strstr(text, "\"mode\":\"unknown(7)\"") && strstr(text, "\"cgroups\":[],"),
@@ -546,10 +611,130 @@ static void test_dump_retry(void)
 	cgf_listing_free(&l);
 }
 
+/*
+ * A module holding profile "web" at @generation with three rules (ids 2, 5, 9; rule 5
+ * loaded without an origin), sent as two RULE_GET messages; @intr_calls dumps marked.
+ */
+struct fake_rules {
+	struct cgf_client cl;
+	int calls;
+	int intr_calls;
+	uint64_t generation;
+	bool gone;
+};
+
+static void fake_rule(struct nl_msg *msg, uint32_t id, const char *path, const char *origin)
+{
+	struct nlattr *one = nla_nest_start(msg, NLA_F_NESTED | CGFENCE_RULE_A_RULE);
+
+	nla_put_u32(msg, CGFENCE_RULE_A_ID, id);
+	nla_put_u8(msg, CGFENCE_RULE_A_KIND, CGFENCE_RULE_FILE);
+	nla_put_u8(msg, CGFENCE_RULE_A_EFFECT, CGFENCE_EFFECT_ALLOW);
+	nla_put_u32(msg, CGFENCE_RULE_A_FILE_PERMS, CGFENCE_FILE_READ);
+	nla_put_string(msg, CGFENCE_RULE_A_FILE_PATH, path);
+	if (origin)
+		nla_put_string(msg, CGFENCE_RULE_A_ORIGIN, origin);
+	nla_nest_end(msg, one);
+}
+
+static struct nl_msg *fake_rules_msg(uint64_t generation, int part)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *rules;
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x42, 0, NLM_F_MULTI, CGFENCE_CMD_RULE_GET,
+		    CGFENCE_GENL_VERSION);
+	nla_put_string(msg, CGFENCE_A_PROFILE_NAME, "web");
+	nla_put_u64(msg, CGFENCE_A_PROFILE_GENERATION, generation);
+	rules = nla_nest_start(msg, NLA_F_NESTED | CGFENCE_A_RULES);
+	if (!part) {
+		fake_rule(msg, 2, "/etc/**", "/etc/cgfence/web.cgf:3:9");
+		fake_rule(msg, 5, "/srv/**", NULL);
+	} else {
+		fake_rule(msg, 9, "/usr/**", "base.cgf:7:2");
+	}
+	nla_nest_end(msg, rules);
+	return msg;
+}
+
+static int fake_rule_dump(struct cgf_client *cl, struct nl_msg *req, cgf_nl_handler handler,
+			  void *arg)
+{
+	struct fake_rules *f = (struct fake_rules *)cl;
+	struct nl_msg *reply;
+	int part, err = 0;
+
+	nlmsg_free(req);
+	f->calls++;
+	if (f->gone)
+		return -ENOENT;
+	for (part = 0; part < 2 && !err; part++) {
+		reply = fake_rules_msg(f->generation, part);
+		err = handler(reply, arg);
+		nlmsg_free(reply);
+	}
+	cl->ack.dump_intr = f->calls <= f->intr_calls;
+	return err;
+}
+
+static void test_rules_and_origins(void)
+{
+	struct fake_rules f = { .generation = 4 };
+	struct cgf_rule_listing l;
+	struct cgf_origins o;
+	struct nl_msg *msg;
+
+	cgf_client_init(&f.cl, 0x42, fake_rule_dump);
+	tap_is_int(cgf_client_rules(&f.cl, "web", &l), 0, "rules: a dump in two messages");
+	tap_ok(l.nr_rules == 3 && l.generation == 4 && l.rules[0].id == 2 &&
+	       !strcmp(l.rules[0].path, "/etc/**") && !strcmp(l.rules[0].src_file,
+							       "/etc/cgfence/web.cgf") &&
+	       l.rules[0].src_line == 3 && l.rules[0].src_col == 9 && !l.rules[1].src_file &&
+	       l.rules[2].id == 9 && l.rules[2].src_line == 7,
+	       "rules: every rule with its origin, or none");
+	cgf_rule_listing_free(&l);
+	f.calls = 0;
+	f.intr_calls = 1;
+	tap_ok(!cgf_client_rules(&f.cl, "web", &l) && f.calls == 2 && l.nr_rules == 3,
+	       "rules: NLM_F_DUMP_INTR: read again, only the last round kept");
+	cgf_rule_listing_free(&l);
+	f.intr_calls = 0;
+
+	/* Messages of one dump must agree on the generation. */
+	memset(&l, 0, sizeof(l));
+	msg = fake_rules_msg(4, 0);
+	tap_is_int(cgf_rule_listing_add(&l, nlmsg_hdr(msg)), 0, "rules: generation 4");
+	nlmsg_free(msg);
+	msg = fake_rules_msg(5, 1);
+	tap_is_int(cgf_rule_listing_add(&l, nlmsg_hdr(msg)), -EBADMSG,
+		   "rules: a message of generation 5 in the same dump is malformed");
+	nlmsg_free(msg);
+	cgf_rule_listing_free(&l);
+
+	f.calls = 0;
+	cgf_origins_init(&o, &f.cl);
+	tap_is_str(cgf_origins_lookup(&o, "web", 4, 2), "/etc/cgfence/web.cgf:3:9",
+		   "origins: rule 2 of generation 4");
+	tap_is_str(cgf_origins_lookup(&o, "web", 4, 9), "base.cgf:7:2",
+		   "origins: rule 9, from an included file");
+	tap_is_int(f.calls, 1, "origins: the rules of a generation are read once");
+	tap_ok(!cgf_origins_lookup(&o, "web", 4, 5), "origins: a rule loaded without origin: none");
+	tap_ok(!cgf_origins_lookup(&o, "web", 4, 7), "origins: no rule 7: none");
+	tap_ok(!cgf_origins_lookup(&o, "web", 4, 0), "origins: rule 0 (the default): none");
+	tap_ok(!cgf_origins_lookup(&o, "web", 3, 2) && f.calls == 2,
+	       "origins: a record of generation 3, replaced since: none, not today's rule 2");
+	tap_ok(!cgf_origins_lookup(&o, "web", 3, 9) && f.calls == 2,
+	       "origins: that generation is not asked about twice");
+	f.gone = true;
+	tap_ok(!cgf_origins_lookup(&o, "web", 6, 2), "origins: profile unloaded: none");
+	cgf_origins_free(&o);
+}
+
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(145);
+	tap_plan(164);
+	test_rules_and_origins();
 	test_load_unload();
 	test_attach_detach();
 	test_read_commands();

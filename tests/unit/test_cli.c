@@ -263,7 +263,7 @@ static void test_usage(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(108);
+	tap_plan(109);
 	test_parse();
 	test_table();
 	test_exit_codes();

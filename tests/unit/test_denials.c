@@ -87,6 +87,7 @@ static struct nl_msg *denial_msg(uint8_t cmd, int skip)
 	PUT(CGFENCE_A_DENIAL_VERDICT,
 	    nla_put_u8(msg, CGFENCE_A_DENIAL_VERDICT, CGFENCE_VERDICT_DENIED));
 	PUT(CGFENCE_A_DENIAL_LOST, nla_put_u32(msg, CGFENCE_A_DENIAL_LOST, 9));
+	PUT(CGFENCE_A_PROFILE_GENERATION, nla_put_u64(msg, CGFENCE_A_PROFILE_GENERATION, 1ULL << 33));
 #undef PUT
 	return msg;
 }
@@ -105,6 +106,8 @@ static void test_parse(void)
 	tap_ok(d.rule_id == 3 && d.kind == CGFENCE_DENIAL_FILE && d.requested == (R | W) &&
 	       d.denied == W && d.pid == 4242 && d.verdict == CGFENCE_VERDICT_DENIED &&
 	       d.lost == 9, "parse: the small numbers");
+	tap_ok(d.generation == 1ULL << 33 && !d.origin,
+	       "parse: the profile's generation; no origin until the reader looks it up");
 	tap_ok(!strcmp(d.cgroup, "/web") && !strcmp(d.profile, "webp") && !strcmp(d.op, "open") &&
 	       !strcmp(d.object, "/etc/shadow") && !strcmp(d.comm, "cat"), "parse: the strings");
 	nlmsg_free(msg);
@@ -124,6 +127,11 @@ static void test_parse(void)
 	msg = denial_msg(CGFENCE_CMD_DENIAL, CGFENCE_A_DENIAL_LOST);
 	err = cgf_denial_parse(nlmsg_hdr(msg), &d);
 	tap_ok(!err && d.lost == 0, "parse: no lost count is none lost");
+	cgf_denial_release(&d);
+	nlmsg_free(msg);
+	msg = denial_msg(CGFENCE_CMD_DENIAL, CGFENCE_A_PROFILE_GENERATION);
+	err = cgf_denial_parse(nlmsg_hdr(msg), &d);
+	tap_ok(!err && d.generation == 0, "parse: an older module's record has generation 0");
 	cgf_denial_release(&d);
 	nlmsg_free(msg);
 	msg = denial_msg(CGFENCE_CMD_STATUS, -1);
@@ -196,9 +204,23 @@ static void test_render(void)
 	cgf_denial_render_json(cap_open(&c), &d);
 	got = cap_close(&c);
 	tap_is_str(got,
-		   "{\"type\":\"denial\",\"seq\":12,\"time\":\"2023-11-14T22:13:20.123Z\",\"time_ns\":1700000000123999999,\"verdict\":\"denied\",\"cgroup\":\"/web\",\"container\":null,\"cgroup_id\":42,\"profile\":\"webp\",\"rule_id\":3,\"op\":\"open\",\"kind\":\"file\",\"object\":\"/etc/shadow\",\"requested\":3,\"requested_text\":\"rw\",\"denied\":2,\"denied_text\":\"w\",\"pid\":100,\"comm\":\"sh\",\"lost\":0}\n",
+		   "{\"type\":\"denial\",\"seq\":12,\"time\":\"2023-11-14T22:13:20.123Z\",\"time_ns\":1700000000123999999,\"verdict\":\"denied\",\"cgroup\":\"/web\",\"container\":null,\"cgroup_id\":42,\"profile\":\"webp\",\"rule_id\":3,\"origin\":null,\"op\":\"open\",\"kind\":\"file\",\"object\":\"/etc/shadow\",\"requested\":3,\"requested_text\":\"rw\",\"denied\":2,\"denied_text\":\"w\",\"pid\":100,\"comm\":\"sh\",\"lost\":0}\n",
 		   "json: a file record");
 	free(got);
+	/* The origin the reader looked up stands next to the rule id. */
+	d.origin = "/etc/cgfence/web cfg.cgf:14:9";
+	cgf_denial_render_plain(cap_open(&c), &d);
+	got = cap_close(&c);
+	tap_is_str(got,
+		   "2023-11-14T22:13:20.123Z seq=12 denied cgroup=/web profile=webp rule=3 origin=/etc/cgfence/web\\x20cfg.cgf:14:9 op=open object=/etc/shadow requested=rw denied=w pid=100 comm=sh\n",
+		   "plain: the rule's origin, the space escaped");
+	free(got);
+	cgf_denial_render_json(cap_open(&c), &d);
+	got = cap_close(&c);
+	tap_ok(got && strstr(got, ",\"rule_id\":3,\"origin\":\"/etc/cgfence/web cfg.cgf:14:9\",\"op\":"),
+	       "json: the rule's origin");
+	free(got);
+	d.origin = NULL;
 
 	d = (struct cgf_denial)REC(5, CGFENCE_DENIAL_DEVICE, "device_open", "c 1:1",
 				   CGFENCE_DEV_READ | CGFENCE_DEV_WRITE);
@@ -860,7 +882,7 @@ static void test_learn_select(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(121);
+	tap_plan(125);
 	test_parse();
 	test_bits();
 	test_time();

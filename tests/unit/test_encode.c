@@ -14,6 +14,7 @@
 #include "encode.h"
 #include "nl.h"
 #include "policy.h"
+#include "policy_int.h"
 #include "tap.h"
 
 /* Any family id will do: nothing is sent. */
@@ -63,6 +64,7 @@ static const struct nla_policy rule_policy[CGFENCE_RULE_A_MAX + 1] = {
 	[CGFENCE_RULE_A_DEV_MAJOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_RULE_A_DEV_MINOR] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_RULE_A_DEV_ACCESS] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[CGFENCE_RULE_A_ORIGIN] = { .type = NLA_STRING },
 };
 
 /* Strings of a decoded rule point into the message; absent ones are NULL. */
@@ -71,7 +73,7 @@ struct decoded {
 	uint8_t kind, effect;
 	uint32_t perms, ops, require, forbid, major, minor;
 	uint8_t dev_type, access;
-	const char *path, *fstype, *source, *target;
+	const char *path, *fstype, *source, *target, *origin;
 	unsigned int present;	/* bit per CGFENCE_RULE_A_* */
 	bool nested_flag;
 };
@@ -119,6 +121,7 @@ static int decode_rule(struct nlattr *nest, struct decoded *d)
 	d->major = opt_u32(tb, CGFENCE_RULE_A_DEV_MAJOR);
 	d->minor = opt_u32(tb, CGFENCE_RULE_A_DEV_MINOR);
 	d->access = opt_u8(tb, CGFENCE_RULE_A_DEV_ACCESS);
+	d->origin = opt_str(tb, CGFENCE_RULE_A_ORIGIN);
 	return 0;
 }
 
@@ -130,12 +133,15 @@ static bool str_eq(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* Every attribute the kernel reads, and none of another kind. */
+/* Every attribute the kernel reads, none of another kind, and where the rule was written. */
 static bool same_rule(const struct decoded *d, const struct cgf_policy_rule *r)
 {
-	unsigned int want = COMMON;
+	unsigned int want = COMMON | BIT(CGFENCE_RULE_A_ORIGIN);
+	char origin[64];
 
-	if (d->id != r->id || d->kind != r->kind || d->effect != r->effect || !d->nested_flag)
+	snprintf(origin, sizeof(origin), "test.cgf:%d:%d", r->src_line, r->src_col);
+	if (d->id != r->id || d->kind != r->kind || d->effect != r->effect || !d->nested_flag ||
+	    !str_eq(d->origin, origin))
 		return false;
 	switch (r->kind) {
 	case CGFENCE_RULE_FILE:
@@ -259,7 +265,7 @@ static void test_small(void)
 		}
 		tap_is_int(n, 8, "small: eight nested CGFENCE_RULE_A_RULE entries");
 		tap_ok(same,
-		       "small: ids, kinds, effects, bits, strings, numbers as parsed; NLA_F_NESTED; no attribute of another kind");
+		       "small: ids, kinds, effects, bits, strings, numbers, origins as parsed; NLA_F_NESTED; no attribute of another kind");
 		tap_ok(sizes_ok, "small: the recorded offsets are where each rule starts");
 	}
 	for (i = 0; i < p->nr_rules; i++) {
@@ -308,6 +314,86 @@ static void test_small(void)
 		   "small: a rule larger than the limit is refused");
 	tap_ok(!chunk.msg && !chunk.offs, "small: a refused chunk holds nothing");
 	cgf_chunk_free(&chunk);
+	cgf_policy_free(&pol);
+}
+
+static bool same_decoded(const struct cgf_policy_rule *a, const struct cgf_policy_rule *b)
+{
+	return a->id == b->id && a->kind == b->kind && a->effect == b->effect &&
+	       a->file_perms == b->file_perms && str_eq(a->path, b->path) &&
+	       a->mount_ops == b->mount_ops && a->mount_require == b->mount_require &&
+	       a->mount_forbid == b->mount_forbid && str_eq(a->fstype, b->fstype) &&
+	       str_eq(a->source, b->source) && str_eq(a->target, b->target) &&
+	       a->dev_type == b->dev_type && a->dev_access == b->dev_access &&
+	       a->dev_major == b->dev_major && a->dev_minor == b->dev_minor &&
+	       a->kernel_ops == b->kernel_ops && str_eq(a->src_file, b->src_file) &&
+	       a->src_line == b->src_line && a->src_col == b->src_col;
+}
+
+/* One rule through cgf_encode_rule() and back with cgf_decode_rule(). */
+static int round_trip(const struct cgf_policy_rule *in, struct cgf_policy_rule *out,
+		      struct cgf_arena *arena)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	int err;
+
+	err = cgf_encode_rule(msg, in);
+	if (!err)
+		err = cgf_decode_rule((struct nlattr *)nlmsg_data(nlmsg_hdr(msg)), out, arena);
+	nlmsg_free(msg);
+	return err;
+}
+
+/* What RULE_GET gives back is what was loaded: the rules and where they were written. */
+static void test_decode(void)
+{
+	struct cgf_arena arena = { NULL };
+	const struct cgf_policy_profile *p;
+	struct cgf_policy_rule r, odd;
+	struct cgf_policy pol;
+	char origin[CGFENCE_MAX_ORIGIN], longname[400];
+	bool same = true;
+	size_t i, len;
+
+	if (!tap_is_int(parse_policy(policy_text, &pol), 0, "decode: the policy parses"))
+		return;
+	p = &pol.profiles[0];
+	for (i = 0; i < p->nr_rules; i++)
+		if (round_trip(&p->rules[i], &r, &arena) || !same_decoded(&r, &p->rules[i])) {
+			same = false;
+			tap_diag("rule %zu differs after the round trip", i);
+		}
+	tap_ok(same, "decode: every rule of every kind comes back as parsed, origin included");
+	tap_is_int(p->rules[3].src_line, 10, "decode: rule 4 was written on line 10");
+	tap_is_int(p->rules[3].src_col, 3, "decode: at column 3 (after two tabs)");
+
+	/* A file name with ':' in it: the origin is read from the right. */
+	odd = p->rules[0];
+	odd.src_file = "/etc/cgfence/a:b.cgf";
+	tap_ok(!round_trip(&odd, &r, &arena) && str_eq(r.src_file, "/etc/cgfence/a:b.cgf") &&
+	       r.src_line == odd.src_line && r.src_col == odd.src_col,
+	       "decode: a file name holding ':' keeps it");
+
+	/* Too long for CGFENCE_MAX_ORIGIN: the front goes, the file's own name stays. */
+	memset(longname, 'd', sizeof(longname));
+	memcpy(longname + sizeof(longname) - 9, "/web.cgf", 9);
+	odd.src_file = longname;
+	odd.src_line = 123456;
+	odd.src_col = 78;
+	len = cgf_encode_origin(origin, &odd);
+	tap_is_int(len, CGFENCE_MAX_ORIGIN - 1, "origin: a long one is cut to %d bytes",
+		   CGFENCE_MAX_ORIGIN - 1);
+	tap_ok(!strncmp(origin, "...ddd", 6) && strstr(origin, "/web.cgf:123456:78") &&
+	       strlen(strstr(origin, "/web.cgf:123456:78")) == 18,
+	       "origin: cut at the front, ending in the file name, line and column");
+	tap_ok(!round_trip(&odd, &r, &arena) && r.src_line == 123456 && r.src_col == 78 &&
+	       !strncmp(r.src_file, "...", 3),
+	       "decode: the cut origin still gives line and column");
+	odd.src_file = NULL;
+	tap_is_int(cgf_encode_origin(origin, &odd), 0, "origin: none for a rule built by hand");
+	tap_ok(!round_trip(&odd, &r, &arena) && !r.src_file && !r.src_line,
+	       "decode: a rule without origin decodes with none");
+	cgf_arena_release(&arena);
 	cgf_policy_free(&pol);
 }
 
@@ -450,8 +536,9 @@ static void test_large(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(52);
+	tap_plan(62);
 	test_small();
+	test_decode();
 	test_extack_mapping();
 	test_large();
 	return tap_done();

@@ -220,21 +220,21 @@ pid_of() {
 }
 
 expect_record "enforce write: the deny rule's id, op, object, verdict, pid, comm" \
-	'"verdict":"denied","cgroup":"'$enf_rel'",' '"profile":"t_enf","rule_id":2,"op":"open","kind":"file","object":"'$dir/ro/file'",' \
+	'"verdict":"denied","cgroup":"'$enf_rel'",' '"profile":"t_enf","rule_id":2,"origin":"'$dir/enf.cgf:6:3'","op":"open","kind":"file","object":"'$dir/ro/file'",' \
 	'"pid":'"$(pid_of enf.write)"',"comm":"tee",'
 run_cmd echo "$(select_records '"cgroup":"'$enf_rel'"' '"object":"'$dir/ro/file'"')"
 expect_record "enforce write: the denied access is the write" '"denied_text":"w'
 printf '%s\n' "$json" > "$run_out"
 expect_record "enforce device: device_open of c 1:7, no rule, denied, pid, comm" \
 	'"verdict":"denied","cgroup":"'$enf_rel'",' \
-	'"profile":"t_enf","rule_id":0,"op":"device_open","kind":"device","object":"c 1:7","requested":1,"requested_text":"r","denied":1,"denied_text":"r",' \
+	'"profile":"t_enf","rule_id":0,"origin":null,"op":"device_open","kind":"device","object":"c 1:7","requested":1,"requested_text":"r","denied":1,"denied_text":"r",' \
 	'"pid":'"$(pid_of enf.device)"',"comm":"dd",'
 expect_record "enforce mount: mount of the target, no rule, denied, pid, comm" \
 	'"verdict":"denied","cgroup":"'$enf_rel'",' \
-	'"profile":"t_enf","rule_id":0,"op":"mount","kind":"mount","object":"'$dir/mnt'","requested":1,"requested_text":"mount",' \
+	'"profile":"t_enf","rule_id":0,"origin":null,"op":"mount","kind":"mount","object":"'$dir/mnt'","requested":1,"requested_text":"mount",' \
 	'"pid":'"$(pid_of enf.mount)"',"comm":"mount",'
 expect_record "complain write: would-deny, by the deny rule (id 1), pid, comm" \
-	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' '"profile":"t_cmp","rule_id":1,"op":"open","kind":"file","object":"'$dir/ro/file'",' \
+	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' '"profile":"t_cmp","rule_id":1,"origin":"'$dir/cmp.cgf:5:3'","op":"open","kind":"file","object":"'$dir/ro/file'",' \
 	'"pid":'"$(pid_of cmp.write)"',"comm":"tee",'
 expect_record "complain device: would-deny of c 1:7" \
 	'"verdict":"would-deny","cgroup":"'$cmp_rel'",' \
@@ -255,7 +255,7 @@ tap_result "every line is a denial object with an ISO 8601 UTC time in ms" "$([ 
 run_cmd cgfence denials --container "$enf"
 [ "$run_rc" -eq 0 ] || show_run
 expect_record "plain, --container (as a path under the cgroup mount): the write" \
-	" seq=" " denied cgroup=$enf_rel profile=t_enf rule=2 op=open object=$dir/ro/file requested=" \
+	" seq=" " denied cgroup=$enf_rel profile=t_enf rule=2 origin=$dir/enf.cgf:6:3 op=open object=$dir/ro/file requested=" \
 	" pid=$(pid_of enf.write) comm=tee"
 expect_record "plain: the device record" " op=device_open object=c\\x201:7 requested=r denied=r pid="
 other=$(grep -v " cgroup=$enf_rel " "$run_out")
