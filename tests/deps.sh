@@ -17,6 +17,7 @@ die() { echo "cgfence deps: $*" >&2; exit 1; }
 
 # Everything the build, the VM tests, KUnit under UML and the demo use (e2fsprogs: the
 # VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes;
+# mini-httpd and openssl: real dynamically linked programs confined by the rule sets, t_rulesets;
 # debootstrap: the Debian system image of tests/system; dpkg-dev, debhelper, dh-dkms and dkms:
 # make deb and tests/package, openssl for the MOK key dkms signs with there).
 packages=(
@@ -27,6 +28,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	e2fsprogs groff-base python3-prometheus-client
 	runc crun
+	mini-httpd
 	debootstrap
 	dpkg-dev debhelper dh-dkms dkms openssl
 )

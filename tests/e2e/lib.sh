@@ -105,6 +105,58 @@ e2e_copy_program() {
 	done
 }
 
+# e2e_rulesets_files ROOT: what t_rulesets confines with the shipped rule sets (policy/set-*.cgf),
+# at their Debian paths: three dynamically linked programs with their libraries (mini_httpd,
+# openssl, coreutils' date at /usr/bin/date, where busybox's applet does not sit), and the
+# files the sets exist for: the name service files, two time zones (/etc/localtime a symlink
+# into zoneinfo, as Debian makes it), the C.UTF-8 locale and gconv's cache, OpenSSL's
+# configuration, and a CA certificate installed as update-ca-certificates installs one
+# (bundle, NAME.pem and HASH.0 links into /usr/share/ca-certificates) with a leaf it signed.
+# A missing program is reported by t_rulesets, not by the build.
+e2e_rulesets_files() {
+	local root=$1 t ca=$1/usr/share/ca-certificates/cgfence-e2e tls=$1/srv/tls
+
+	for t in /usr/sbin/mini_httpd /usr/bin/openssl /usr/bin/date; do
+		[ -e "$t" ] || continue
+		e2e_copy_program "$root" "$t" "$t" || return 1
+	done
+	printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$root/etc/nsswitch.conf"
+	printf '127.0.0.1\tlocalhost\n' > "$root/etc/hosts"
+	install -D -m 0644 /etc/gai.conf "$root/etc/gai.conf" || return 1
+	for t in Etc/UTC Europe/Berlin; do
+		install -D -m 0644 "/usr/share/zoneinfo/$t" "$root/usr/share/zoneinfo/$t" || return 1
+	done
+	ln -sfn ../usr/share/zoneinfo/Etc/UTC "$root/etc/localtime" || return 1
+	mkdir -p "$root/usr/lib/locale" "$root/usr/share/locale" "$root/usr/lib/x86_64-linux-gnu/gconv" ||
+		return 1
+	cp -a /usr/lib/locale/C.utf8 "$root/usr/lib/locale/" || return 1
+	install -m 0644 /usr/share/locale/locale.alias "$root/usr/share/locale/" || return 1
+	install -m 0644 /usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache \
+		"$root/usr/lib/x86_64-linux-gnu/gconv/" || return 1
+	install -D -m 0644 /etc/ssl/openssl.cnf "$root/etc/ssl/openssl.cnf" || return 1
+	mkdir -p "$root/usr/lib/ssl" "$root/etc/ssl/certs" "$root/etc/ssl/private" "$ca" "$tls" ||
+		return 1
+	ln -sfn /etc/ssl/openssl.cnf "$root/usr/lib/ssl/openssl.cnf" || return 1
+	ln -sfn /etc/ssl/certs "$root/usr/lib/ssl/certs" || return 1
+	ln -sfn /etc/ssl/certs/ca-certificates.crt "$root/usr/lib/ssl/cert.pem" || return 1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$root/etc/ssl/private/cgfence-e2e-ca.key" \
+		-out "$ca/test-ca.crt" -subj /CN=cgfence-e2e-ca -days 3650 || return 1
+	openssl req -newkey rsa:2048 -nodes -keyout "$tls/leaf.key" -out "$tls/leaf.csr" \
+		-subj /CN=leaf.cgfence-e2e -days 3650 || return 1
+	openssl x509 -req -in "$tls/leaf.csr" -CA "$ca/test-ca.crt" \
+		-CAkey "$root/etc/ssl/private/cgfence-e2e-ca.key" -CAcreateserial -out "$tls/leaf.pem" \
+		-days 3650 || return 1
+	# A certificate nobody trusts: verify must fail on it, the control that the store decides.
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/stray.key" -out "$tls/stray.pem" \
+		-subj /CN=stray.cgfence-e2e -days 3650 || return 1
+	rm -f "$tls/leaf.csr" "$tls/leaf.key" "$tls/stray.key" "$ca/test-ca.srl"
+	ln -sfn /usr/share/ca-certificates/cgfence-e2e/test-ca.crt \
+		"$root/etc/ssl/certs/cgfence-e2e-test-ca.pem" || return 1
+	ln -sfn cgfence-e2e-test-ca.pem \
+		"$root/etc/ssl/certs/$(openssl x509 -hash -noout -in "$ca/test-ca.crt").0" || return 1
+	cp "$ca/test-ca.crt" "$root/etc/ssl/certs/ca-certificates.crt"
+}
+
 # e2e_build: compiles the test programs and packs build/e2e/initramfs.cpio.gz.
 e2e_build() {
 	local root="$e2e_work/root" t name log="$e2e_work/build.log"
@@ -132,6 +184,8 @@ e2e_build() {
 	install -m 0755 "$e2e_src/guest/demo.sh" "$root/e2e/demo.sh"
 	mkdir -p "$root/e2e/policy"
 	install -m 0644 "$top"/policy/*.cgf "$root/e2e/policy/"
+	mkdir -p "$root/e2e/policy/examples"
+	install -m 0644 "$top"/policy/examples/*.cgf "$root/e2e/policy/examples/"
 	# A missing tool is reported by the tests that use it, not by the build.
 	[ -x "$e2e_tool" ] && install -m 0755 "$e2e_tool" "$root/bin/cgfence"
 	# Stock modules: a block device to mount (t_device: loop, and minix, a filesystem
@@ -183,6 +237,10 @@ e2e_build() {
 			return 1
 		fi
 	done
+	if ! e2e_rulesets_files "$root" >> "$log" 2>&1; then
+		e2e_error="cannot lay out t_rulesets' programs and files: $(tail -c 2000 "$log")"
+		return 1
+	fi
 	for t in "$e2e_src"/t_*.c; do
 		[ -e "$t" ] || continue
 		name=$(basename "$t" .c)

@@ -407,6 +407,71 @@ if [ "$tool_ok" -eq 1 ]; then
 	rm -rf "$boot"
 fi
 
+# The shipped rule sets (policy/set-*.cgf): exactly these, each a valid profile on its own
+# and inside a minimal default-deny profile that includes it by name through the search
+# path, as an installed host finds it; least privilege checked on their text; and the
+# examples of policy/examples compile with them. "NAME FILE MOUNT DEVICE" rules each.
+if [ "$tool_ok" -eq 1 ]; then
+	sets_dir=$out/sets
+	# One command for check (a "&&" after it would be outside the check).
+	ok_with() { # STDOUT: the last run_tool exited 0 and printed exactly STDOUT
+		[ "$rc" -eq 0 ] && [ "$stdout" = "$1" ]
+	}
+	headed() { # SET: the SPDX line, then "# SET: what it is for"
+		[ "$(head -n 1 "$top/policy/$1.cgf")" = "# SPDX-License-Identifier: GPL-2.0" ] &&
+			[[ "$(sed -n 2p "$top/policy/$1.cgf")" == "# $1: "?* ]]
+	}
+	rm -rf "$sets_dir" && mkdir -p "$sets_dir"
+	want_sets=$(
+		cat <<-'SETS'
+		set-ca-certs 6 0 0
+		set-loader 30 0 0
+		set-locale 8 0 0
+		set-nss 16 0 0
+		set-proc-self 17 0 0
+		set-shell 73 0 1
+		set-tzdata 3 0 0
+		SETS
+	)
+	got_sets=$(cd "$top/policy" && ls set-*.cgf | sed 's/\.cgf$//')
+	check "sets: policy/set-*.cgf are exactly the 7 documented sets" \
+		[ "$got_sets" = "$(cut -d' ' -f1 <<<"$want_sets")" ]
+	while read -r set nf nm nd; do
+		# (not n: result() counts with it)
+		total=$((nf + nm + nd))
+		run_tool env -u CGFENCE_POLICY_PATH "$tool" check --json "$top/policy/$set.cgf"
+		check "sets: $set parses on its own: enforce, default deny, $total rules ($nf file, $nm mount, $nd device)" \
+			ok_with "{\"file\":\"$top/policy/$set.cgf\",\"profile\":\"$set\",\"mode\":\"enforce\",\"default\":\"deny\",\"rules\":$total,\"file_rules\":$nf,\"mount_rules\":$nm,\"device_rules\":$nd,\"kernel_rules\":0}"
+		printf 'profile uses-it {\n\tmode enforce;\n\tdefault deny;\n\tinclude %s;\n}\n' "$set" \
+			>"$sets_dir/uses-it.cgf"
+		run_tool env CGFENCE_POLICY_PATH="$top/policy" "$tool" check "$sets_dir/uses-it.cgf"
+		check "sets: a minimal profile that includes $set (found through CGFENCE_POLICY_PATH) has its $total rules" \
+			ok_with "$sets_dir/uses-it.cgf: ok: profile uses-it, $total rules ($nf file, $nm mount, $nd device)"
+		run_tool env -u CGFENCE_POLICY_PATH "$tool" check "$sets_dir/uses-it.cgf"
+		check "sets: ... and without the search path it is not found: exit 5 (the check can fail)" \
+			[ "$rc" -eq 5 ]
+		# Least privilege: allow rules only, read and exec only (set-shell's /dev/null
+		# aside), no catch-all; every file starts with its SPDX line and one line on
+		# what it is for.
+		rules=$(grep -E '^[[:space:]]*(allow|deny)[[:space:]]' "$top/policy/$set.cgf")
+		bad=$(grep -vE '^[[:space:]]*allow[[:space:]]+(r|x|rx)[[:space:]]+/[^[:space:];]+;' <<<"$rules" |
+			grep -vxE '[[:space:]]*allow rw /dev/null;|[[:space:]]*allow c 1:3 rw;.*')
+		catchall=$(grep -E '[[:space:]](/\*\*|/[^/[:space:]]*\*\*);' <<<"$rules")
+		check "sets: $set grants only read and exec, by allow rules, with no top-level catch-all" \
+			[ -z "$bad$catchall" ]
+		[ -z "$bad$catchall" ] || diag "$bad$catchall"
+		check "sets: $set starts with its SPDX line and a line naming it" headed "$set"
+	done <<<"$want_sets"
+	run_tool env CGFENCE_POLICY_PATH="$top/policy" "$tool" check "$top/policy/examples/mini-httpd.cgf" \
+		"$top/policy/examples/shell-job.cgf" "$top/policy/examples/tls-verify.cgf"
+	check "sets: the examples compile with the sets: one line each, exit 0" \
+		ok_with "$(printf '%s\n' \
+			"$top/policy/examples/mini-httpd.cgf: ok: profile mini-httpd, 58 rules (58 file, 0 mount, 0 device)" \
+			"$top/policy/examples/shell-job.cgf: ok: profile shell-job, 133 rules (132 file, 0 mount, 1 device)" \
+			"$top/policy/examples/tls-verify.cgf: ok: profile tls-verify, 45 rules (45 file, 0 mount, 0 device)")"
+	rm -rf "$sets_dir"
+fi
+
 # The man pages: groff finds nothing to warn about, at its own page width and at a
 # terminal's (man's 80 columns), and cgfence.8 has a heading for every command of the
 # table, so the page cannot fall behind the tool. groff (package groff-base) is required:
