@@ -383,27 +383,27 @@ if [ "$tool_ok" -eq 1 ]; then
 	check "apply --check: says what it read" \
 		[ "$stdout" = "$boot/c.conf is valid: $(($(ls "$top"/policy/*.cgf | wc -l) + 1)) policy files, 0 attachments, lock yes" ]
 	apply_with "load = $boot/profiles/web.cgf\nlock = perhaps\n" --check
-	check "apply --check: a bad value: exit 5, file:line:col" \
-		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:8: lock is yes or no" ]
+	[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:8: lock is yes or no" ]
+	check "apply --check: a bad value: exit 5, file:line:col" [ $? -eq 0 ]
 	check "apply --check: ... and says nothing changed" \
 		[ "$(tail -n 1 <<<"$stderr")" = "cgfence: apply: nothing was changed" ]
 	apply_with "load = $boot/nothere.cgf\n" --check
-	check "apply --check: a missing file (not a pattern): exit 5, named at its line" \
-		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:1:8: cannot load $boot/nothere.cgf: No such file or directory" ]
+	[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:1:8: cannot load $boot/nothere.cgf: No such file or directory" ]
+	check "apply --check: a missing file (not a pattern): exit 5, named at its line" [ $? -eq 0 ]
 	apply_with "load = $boot/profiles/*.cgf\nload = $boot/bad.cgf\n" --check
-	check "apply --check: a policy error: exit 5, the policy file's own position" \
-		[ "$rc" -eq 5 ] && grep -q "^$boot/bad.cgf:2:" <<<"$stderr"
+	[ "$rc" -eq 5 ] && grep -q "^$boot/bad.cgf:2:" <<<"$stderr"
+	check "apply --check: a policy error: exit 5, the policy file's own position" [ $? -eq 0 ]
 	apply_with "load = $boot/profiles/*.cgf\nload = $boot/web-again.cgf\n" --check
-	check "apply --check: one name in two files: exit 5, both places named" \
-		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/web-again.cgf:1:1: error: profile 'web' is already defined at $boot/profiles/web.cgf:1:1" ]
+	[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/web-again.cgf:1:1: error: profile 'web' is already defined at $boot/profiles/web.cgf:1:1" ]
+	check "apply --check: one name in two files: exit 5, both places named" [ $? -eq 0 ]
 	apply_with "load = $boot/profiles/*.cgf\nattach = db /db\n" --check
-	check "apply --check: an attachment of a profile no file defines: exit 5" \
-		[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:10: profile db is defined in none of the files loaded" ]
+	[ "$rc" -eq 5 ] && [ "$(head -n 1 <<<"$stderr")" = "$boot/c.conf:2:10: profile db is defined in none of the files loaded" ]
+	check "apply --check: an attachment of a profile no file defines: exit 5" [ $? -eq 0 ]
 	apply_with "load = $boot/profiles/*.cgf\n" --check --verify
 	check "apply --check --verify: a usage error (exit 2)" [ "$rc" -eq 2 ]
 	run_tool "$tool" apply --config "$boot/none.conf" --check
-	check "apply: a configuration that cannot be read: exit 1, named" \
-		[ "$rc" -eq 1 ] && [ "$(head -n 1 <<<"$stderr")" = "cgfence: apply: cannot read $boot/none.conf: No such file or directory" ]
+	[ "$rc" -eq 1 ] && [ "$(head -n 1 <<<"$stderr")" = "cgfence: apply: cannot read $boot/none.conf: No such file or directory" ]
+	check "apply: a configuration that cannot be read: exit 1, named" [ $? -eq 0 ]
 	rm -rf "$boot"
 fi
 
