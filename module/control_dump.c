@@ -195,9 +195,9 @@ int cgf_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 /*
  * RULE_GET walks the profile's rule source: cb->args[0] is the offset where the next
  * message starts, cb->args[2] the profile generation the dump began with (args[1] is
- * cgf_nl_dump_permitted()'s). A replace or
- * a mode change under the dump ends it, and cb->seq (the generation) flags it
- * NLM_F_DUMP_INTR: offsets into the old rules mean nothing in the new.
+ * cgf_nl_dump_permitted()'s). A replace or a mode change under the dump ends it, and
+ * cb->seq (the generation) flags it NLM_F_DUMP_INTR: offsets into the old rules mean
+ * nothing in the new.
  */
 struct cgf_rule_dump_ctx {
 	struct sk_buff *msg;
