@@ -291,7 +291,7 @@ tap_result "mini-httpd: confined, /srv/private/secret is refused: HTTP 403, no b
 	"$([ "$rc" -ne 0 ] && grep -q '403 Forbidden' "$dir/fetch.err" && [ ! -s "$dir/body" ]; echo $?)"
 [ "$rc" -ne 0 ] || tap_diag "wget got: $(cat "$dir/body")"
 expect_record "mini-httpd: ... its open was denied by default (rule 0), op open, EACCES's record" \
-	"$httpd" '"verdict":"denied",' '"profile":"mini-httpd","rule_id":0,"op":"open","kind":"file","object":"/srv/private/secret",' \
+	"$httpd" '"verdict":"denied",' '"profile":"mini-httpd","rule_id":0,"origin":null,"op":"open","kind":"file","object":"/srv/private/secret",' \
 	'"comm":"mini_httpd",'
 httpd_start "" 8082 /srv/private
 fetch 8082 /secret
@@ -336,7 +336,7 @@ tap_result "tls-verify: confined, reading the CA's private key fails (exit 1, Pe
 	"$([ "$rc" -eq 1 ] && grep -q 'Permission denied' "$dir/err"; echo $?)"
 [ "$rc" -eq 1 ] || tap_diag "exit status $rc" "$(cat "$dir/out" "$dir/err")"
 expect_record "tls-verify: ... denied by default, op open, the key's path" "$tls" \
-	'"verdict":"denied",' '"profile":"tls-verify","rule_id":0,"op":"open","kind":"file","object":"'$key'",' \
+	'"verdict":"denied",' '"profile":"tls-verify","rule_id":0,"origin":null,"op":"open","kind":"file","object":"'$key'",' \
 	'"comm":"openssl",'
 expect_host "tls-verify: unconfined, the same command reads the key (control)" 0 "" \
 	/usr/bin/openssl pkey -noout -in "$key"
@@ -364,7 +364,7 @@ tap_result "shell-job: unconfined, the job prints the same (control)" \
 expect_box "shell-job: confined, cat of a file outside the profile: EACCES" 1 "" \
 	"cat: can't open '/srv/private/secret': Permission denied" "$job" cat /srv/private/secret
 expect_record "shell-job: ... denied by default, op open" "$job" \
-	'"verdict":"denied",' '"profile":"shell-job","rule_id":0,"op":"open","kind":"file","object":"/srv/private/secret",' \
+	'"verdict":"denied",' '"profile":"shell-job","rule_id":0,"origin":null,"op":"open","kind":"file","object":"/srv/private/secret",' \
 	'"comm":"cat",'
 expect_host "shell-job: unconfined, the same cat reads it (control)" 0 "not for the confined" \
 	cat /srv/private/secret
@@ -406,7 +406,7 @@ expect_record "shell-job without set-proc-self: /proc/PID/maps would be denied" 
 expect_box "/proc/self: 'allow r /proc/self/status' does not let cat read it: EACCES" 1 "" \
 	"cat: can't open '/proc/self/status': Permission denied" "$selfname" cat /proc/self/status
 expect_record "/proc/self: ... the record names /proc/PID/status" "$selfname" \
-	'"verdict":"denied",' '"profile":"t_selfname","rule_id":0,"op":"open",' \
+	'"verdict":"denied",' '"profile":"t_selfname","rule_id":0,"origin":null,"op":"open",' \
 	'~"object":"/proc/[0-9]*/status",'
 
 # Nothing of the host changed: the files the boxes were refused are as they were.
