@@ -321,7 +321,7 @@ static bool put_utf8(char *buf, size_t size, size_t *n, unsigned int cp)
 	return true;
 }
 
-int cgf_json_decode(const struct cgf_json *j, int tok, char *buf, size_t size)
+static int decode(const struct cgf_json *j, int tok, char *buf, size_t size, bool names)
 {
 	const struct cgf_json_tok *t = &j->toks[tok];
 	const char *s = j->text;
@@ -360,6 +360,12 @@ int cgf_json_decode(const struct cgf_json *j, int tok, char *buf, size_t size)
 				}
 				if (!cp)
 					return -EINVAL;
+				if (names && cp == 0xfffd) {
+					if (n + 1 >= size)
+						return -ENAMETOOLONG;
+					buf[n++] = CGF_JSON_UNKNOWN_BYTE;
+					continue;
+				}
 				if (!put_utf8(buf, size, &n, cp))
 					return -ENAMETOOLONG;
 				continue;
@@ -375,6 +381,16 @@ int cgf_json_decode(const struct cgf_json *j, int tok, char *buf, size_t size)
 		return -ENAMETOOLONG;
 	buf[n] = '\0';
 	return (int)n;
+}
+
+int cgf_json_decode(const struct cgf_json *j, int tok, char *buf, size_t size)
+{
+	return decode(j, tok, buf, size, false);
+}
+
+int cgf_json_decode_name(const struct cgf_json *j, int tok, char *buf, size_t size)
+{
+	return decode(j, tok, buf, size, true);
 }
 
 int cgf_json_member(const struct cgf_json *j, int obj, const char *key)

@@ -60,6 +60,15 @@ int cgf_json_member(const struct cgf_json *j, int obj, const char *key);
  */
 int cgf_json_decode(const struct cgf_json *j, int tok, char *buf, size_t size);
 
+/*
+ * cgf_json_string() writes each byte of a name that is not UTF-8 as the escape \ufffd (a
+ * U+FFFD in the name itself stays raw): the byte is lost. This decodes that escape as the
+ * one byte CGF_JSON_UNKNOWN_BYTE, a control byte, which whoever matches names must take
+ * as "some byte"; otherwise as cgf_json_decode().
+ */
+#define CGF_JSON_UNKNOWN_BYTE	0x7f
+int cgf_json_decode_name(const struct cgf_json *j, int tok, char *buf, size_t size);
+
 /* Whether number token @tok is an integer in [@min, @max]; *@out gets it. */
 bool cgf_json_int(const struct cgf_json *j, int tok, int64_t min, int64_t max, int64_t *out);
 
