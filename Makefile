@@ -13,7 +13,7 @@ TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototy
 	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 TOOL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
-TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h
+TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h $(TOP)/module/ops_defs.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
 .PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install \
