@@ -34,9 +34,12 @@ struct file_entry {
 	const char *pattern;	/* the name escaped, or a kind such as "pipe:" */
 	const char *dir;	/* the pattern's directory; NULL for a kind or "/" */
 	const char *base;	/* the pattern's last component */
+	const char *name;	/* the last component as recorded (escaped) */
+	const char *comment;	/* for a library's family: the versions it stands for */
 	uint32_t perms;
 	bool ctrl;		/* a control byte of the name became '?' */
 	bool proc;		/* a pid under /proc became '*' */
+	bool lib;		/* a library's version became '*' */
 	bool globbed;
 };
 
@@ -98,13 +101,15 @@ static const char *text_end(struct learner *l, FILE *f, char **buf, size_t *len)
 	return copy;
 }
 
-/* A note on what could not be learned: @what, the object (escaped for a comment), @why. */
-static void note(struct learner *l, const struct cgf_denial *d, const char *why)
+/* A note on what could not be learned: the operation, the object (escaped), @why. */
+static void note(struct learner *l, const struct cgf_denial *d, enum cgf_learn_gap gap,
+		 const char *why)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 
+	l->st->gaps[gap]++;
 	if (l->nr_notes >= l->notes_cap)
 		return;
 	f = open_memstream(&buf, &len);
@@ -151,16 +156,16 @@ static const char *object_name(struct learner *l, const struct cgf_denial *d)
 	const char *o = d->object ? d->object : "";
 
 	if (!o[0]) {
-		note(l, d, "the record names no object");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "the record names no object");
 		return NULL;
 	}
 	if (!strcmp(o, "(name too long)")) {
-		note(l, d,
+		note(l, d, CGF_LEARN_GAP_TOO_LONG,
 		     "the name was too long for the module to judge it, so it was refused whatever the profile says");
 		return NULL;
 	}
 	if (name_was_cut(o)) {
-		note(l, d, "the module cut the name short: write a rule for it by hand");
+		note(l, d, CGF_LEARN_GAP_CUT, "the module cut the name short: write a rule for it by hand");
 		return NULL;
 	}
 	return o;
@@ -236,7 +241,7 @@ static bool pattern_ok(struct learner *l, const char *pattern, const char *name)
 
 	if (pattern[0] != '/' || !cgf_policy_check_path_pattern(pattern, strlen(pattern), &off))
 		return true;
-	note(l, &d, "no pattern can name it exactly");
+	note(l, &d, CGF_LEARN_GAP_PATTERN, "no pattern can name it exactly");
 	return false;
 }
 
@@ -251,11 +256,11 @@ static bool learn_file(struct learner *l, const struct cgf_denial *d)
 	if (!name)
 		return false;
 	if (name[0] != '/' && !is_kind(name)) {
-		note(l, d, "not a path nor a kind a file rule can name");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "not a path nor a kind a file rule can name");
 		return false;
 	}
 	if (!perms) {
-		note(l, d, "the record names no permission");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "the record names no permission");
 		return false;
 	}
 	pattern = file_pattern(l, name, &ctrl, &proc);
@@ -275,6 +280,7 @@ static bool learn_file(struct learner *l, const struct cgf_denial *d)
 		e->dir = slash == pattern ? "/" :
 			 cgf_arena_strndup(&l->arena, pattern, slash - pattern);
 		e->base = slash + 1;
+		e->name = e->base;
 		if (!e->dir)
 			l->failed = true;
 	}
@@ -308,11 +314,11 @@ static bool learn_device(struct learner *l, const struct cgf_denial *d)
 	struct dev_entry e;
 
 	if (!d->object || !parse_device(d->object, &e)) {
-		note(l, d, "not a device as 'c MAJ:MIN' or 'b MAJ:MIN'");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "not a device as 'c MAJ:MIN' or 'b MAJ:MIN'");
 		return false;
 	}
 	if (!access) {
-		note(l, d, "the record names no access");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "the record names no access");
 		return false;
 	}
 	e.access = (uint8_t)access;
@@ -336,7 +342,7 @@ static bool learn_mount(struct learner *l, const struct cgf_denial *d)
 
 	/* fspick, open_tree and mount_setattr: the module refuses them before any rule. */
 	if (!ops) {
-		note(l, d,
+		note(l, d, CGF_LEARN_GAP_NO_RULE,
 		     "refused to confined tasks whatever the profile says; mount(2) does the same jobs under the rules");
 		return false;
 	}
@@ -344,7 +350,7 @@ static bool learn_mount(struct learner *l, const struct cgf_denial *d)
 	if (!target)
 		return false;
 	if (target[0] != '/') {
-		note(l, d, "the mount target is not a path");
+		note(l, d, CGF_LEARN_GAP_MALFORMED, "the mount target is not a path");
 		return false;
 	}
 	/* One operation per record; a record with several gets one entry per shape. */
@@ -376,15 +382,16 @@ static void learn_record(struct learner *l, const struct cgf_denial *d)
 		used = learn_mount(l, d);
 		break;
 	case CGFENCE_DENIAL_CGROUP:
-		note(l, d, "a container may never leave its cgroup subtree; no rule allows it");
+		note(l, d, CGF_LEARN_GAP_NO_RULE,
+		     "a container may never leave its cgroup subtree; no rule allows it");
 		break;
 	case CGFENCE_DENIAL_KERNEL:
 		/* Reaching the kernel is a decision for a person, never a default to learn. */
-		note(l, d,
+		note(l, d, CGF_LEARN_GAP_KERNEL,
 		     "the kernel itself, or a task outside the container: not learned; if the workload must, write the kernel rule by hand (policy/README.md, kernel rules)");
 		break;
 	default:
-		note(l, d, "a kind of record this tool does not know");
+		note(l, d, CGF_LEARN_GAP_UNKNOWN, "a kind of record this tool does not know");
 		break;
 	}
 	if (used)
@@ -402,10 +409,13 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
+/* Pattern, then the name recorded: the versions of a library's family in a stable order. */
 static int cmp_file_name(const void *a, const void *b)
 {
-	return cmp_str(((const struct file_entry *)a)->pattern,
-		       ((const struct file_entry *)b)->pattern);
+	const struct file_entry *x = a, *y = b;
+	int c = cmp_str(x->pattern, y->pattern);
+
+	return c ? c : cmp_str(x->name, y->name);
 }
 
 /* Directory, then permissions, then name: the files a glob could cover stand together. */
@@ -445,11 +455,16 @@ static int cmp_mount(const void *a, const void *b)
 	return x->class == y->class ? 0 : x->class < y->class ? -1 : 1;
 }
 
+/* Two globs of one directory (one per permission set) share a path: permissions decide. */
 static int cmp_rule(const void *a, const void *b)
 {
 	const struct out_rule *x = a, *y = b;
+	int c = cmp_str(x->rule.path, y->rule.path);
 
-	return cmp_str(x->rule.path, y->rule.path);
+	if (c)
+		return c;
+	return x->rule.file_perms == y->rule.file_perms ? 0 :
+	       x->rule.file_perms < y->rule.file_perms ? -1 : 1;
 }
 
 static struct out_rule *add_rule(struct learner *l, uint8_t kind)
@@ -474,6 +489,133 @@ static const char *flag_comment(bool ctrl, bool proc)
 	if (proc)
 		return "'*' stands for the pid in /proc, which differs from run to run";
 	return ctrl ? ctrl_comment : NULL;
+}
+
+/* Whether [@s, @end) is a version: numbers with one dot between each two. */
+static bool is_version(const char *s, const char *end)
+{
+	bool digit = false;
+
+	if (s >= end)
+		return false;
+	for (; s < end; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && digit)
+			digit = false;
+		else
+			return false;
+	}
+	return digit;
+}
+
+/*
+ * The family of a versioned library's name: NAME.so.VERSION (libfoo.so.1.2.3,
+ * ld-linux-x86-64.so.2) becomes NAME.so.*, NAME-VERSION.so (libc-2.31.so) becomes
+ * NAME-*.so. NULL for any other name. @base is escaped already; a version is not.
+ */
+static char *lib_family(struct learner *l, const char *base)
+{
+	size_t len = strlen(base);
+	const char *so = base, *dash;
+	char *family;
+
+	if (!len)
+		return NULL;
+	/* From the second byte on: NAME is not empty. */
+	while ((so = strstr(so + 1, ".so."))) {
+		if (!is_version(so + 4, base + len))
+			continue;
+		family = alloc(l, so - base + sizeof(".so.*"));
+		if (family)
+			sprintf(family, "%.*s.so.*", (int)(so - base), base);
+		return family;
+	}
+	if (len < 4 || strcmp(base + len - 3, ".so"))
+		return NULL;
+	dash = memrchr(base, '-', len - 3);
+	if (!dash || dash == base || !is_version(dash + 1, base + len - 3))
+		return NULL;
+	family = alloc(l, dash - base + sizeof("-*.so"));
+	if (family)
+		sprintf(family, "%.*s-*.so", (int)(dash - base), base);
+	return family;
+}
+
+/*
+ * A library's file becomes its family's: the same image updated carries libssl.so.3.0.14
+ * where the workload read libssl.so.3.0.13, and a rule for the old name would refuse it.
+ * Only for names that were read or mapped: a name the workload writes is its data, and a
+ * star there would let it write names it never did.
+ */
+static void lib_entry(struct learner *l, struct file_entry *e)
+{
+	char *family, *pattern;
+
+	if (!e->dir || e->perms & ~(CGFENCE_FILE_READ | CGFENCE_FILE_EXEC))
+		return;
+	family = lib_family(l, e->base);
+	if (!family)
+		return;
+	pattern = alloc(l, strlen(e->dir) + strlen(family) + 2);
+	if (!pattern)
+		return;
+	sprintf(pattern, "%s%s%s", e->dir, strcmp(e->dir, "/") ? "/" : "", family);
+	e->pattern = pattern;
+	e->base = family;
+	e->lib = true;
+}
+
+/* For a family's rule, from its run @run[0..@n): the versions seen, in order. */
+static const char *lib_comment(struct learner *l, const struct file_entry *run, size_t n,
+			       const char *extra)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		l->failed = true;
+		return NULL;
+	}
+	fputs("'*' stands for the version of", f);
+	/* Names as the pattern writes them: a control byte is a '?' there already. */
+	for (i = 0; i < n && i < GLOB_NAMES_SHOWN; i++) {
+		fputs(i ? ", " : " ", f);
+		cgf_safe_text(f, run[i].name);
+	}
+	if (n > GLOB_NAMES_SHOWN)
+		fputs(", ...", f);
+	if (extra)
+		fprintf(f, " (%s)", extra);
+	return text_end(l, f, &buf, &len);
+}
+
+/*
+ * One entry per pattern, with every permission any of its entries asked for. Returns
+ * the number of entries left in l->files, sorted by pattern.
+ */
+static size_t merge_files(struct learner *l, size_t nr)
+{
+	size_t i, j, n = 0;
+
+	qsort(l->files, nr, sizeof(*l->files), cmp_file_name);
+	for (i = 0; i < nr; i = j) {
+		struct file_entry e = l->files[i];
+
+		for (j = i + 1; j < nr && !strcmp(l->files[j].pattern, e.pattern); j++) {
+			e.perms |= l->files[j].perms;
+			e.ctrl |= l->files[j].ctrl;
+			e.proc |= l->files[j].proc;
+			e.lib |= l->files[j].lib;
+		}
+		if (e.lib)
+			e.comment = lib_comment(l, l->files + i, j - i,
+						flag_comment(e.ctrl, e.proc));
+		l->files[n++] = e;
+	}
+	return n;
 }
 
 /* One rule for every file of a directory, for the run @run[0..@n) of one permission set. */
@@ -501,6 +643,8 @@ static void glob_rule(struct learner *l, struct file_entry **run, size_t n)
 	}
 	cgf_plain_string(f, pattern);
 	fprintf(f, ": %zu files with the same permissions:", n);
+	if (ctrl)
+		l->st->ctrl_rules++;
 	for (i = 0; i < n && i < GLOB_NAMES_SHOWN; i++) {
 		fputs(i ? ", " : " ", f);
 		cgf_plain_string(f, run[i]->base);
@@ -522,21 +666,13 @@ static void glob_rule(struct learner *l, struct file_entry **run, size_t n)
 static void file_rules(struct learner *l)
 {
 	struct file_entry **by_dir;
-	size_t i, j, n = 0, first = l->nr_rules;
+	size_t i, j, n, first = l->nr_rules;
 
-	/* One entry per pattern, with every permission any of its records asked for. */
-	qsort(l->files, l->nr_files, sizeof(*l->files), cmp_file_name);
-	for (i = 0; i < l->nr_files; i++) {
-		struct file_entry *e = &l->files[i], *last = n ? &l->files[n - 1] : NULL;
-
-		if (last && !strcmp(last->pattern, e->pattern)) {
-			last->perms |= e->perms;
-			last->ctrl |= e->ctrl;
-			last->proc |= e->proc;
-		} else {
-			l->files[n++] = *e;
-		}
-	}
+	/* Permissions merge per name first: a library written to is not read-only. */
+	n = merge_files(l, l->nr_files);
+	for (i = 0; i < n; i++)
+		lib_entry(l, &l->files[i]);
+	n = merge_files(l, n);
 	l->nr_files = n;
 
 	by_dir = alloc(l, n * sizeof(*by_dir));
@@ -564,7 +700,9 @@ static void file_rules(struct learner *l)
 		r = add_rule(l, CGFENCE_RULE_FILE);
 		r->rule.file_perms = e->perms;
 		r->rule.path = e->pattern;
-		r->comment = flag_comment(e->ctrl, e->proc);
+		r->comment = e->lib ? e->comment : flag_comment(e->ctrl, e->proc);
+		l->st->libs += e->lib;
+		l->st->ctrl_rules += e->ctrl;
 	}
 	qsort(l->rules + first, l->nr_rules - first, sizeof(*l->rules), cmp_rule);
 	l->st->file_rules = l->nr_rules - first;
@@ -614,8 +752,10 @@ static void mount_rules(struct learner *l)
 		r = add_rule(l, CGFENCE_RULE_MOUNT);
 		r->rule.mount_ops = e->ops;
 		r->rule.target = target;
-		if (ctrl)
+		if (ctrl) {
 			r->comment = ctrl_comment;
+			l->st->ctrl_rules++;
+		}
 		/* The record has neither type nor options: any type, any options. */
 		if (e->class == MOUNT_PAIR) {
 			/*
@@ -660,6 +800,11 @@ static void write_header(FILE *f, struct learner *l)
 		fputs("# more than this shows: run the workload again, slower, and learn again.\n",
 		      f);
 	}
+	if (req->missing)
+		fprintf(f,
+			"# Warning: %" PRIu64 " record%s (of any container) %s missing from the recording.\n",
+			req->missing, req->missing == 1 ? "" : "s",
+			req->missing == 1 ? "was" : "were");
 	if (st->enforced)
 		fprintf(f,
 			"# %zu denial%s of %s in enforce mode %s not used: only would-deny records are.\n",
@@ -744,8 +889,15 @@ int cgf_learn_write(FILE *f, const struct cgf_denial *recs, size_t n,
 	for (i = 0; i < n && !l.failed; i++) {
 		const struct cgf_denial *d = &recs[i];
 
-		if (!cgf_denial_match(&filter, d))
+		if (!cgf_denial_match(&filter, d)) {
+			if (!d->verdict)
+				continue;
+			if (strcmp(d->profile ? d->profile : "", req->profile))
+				stats->other_profile++;
+			else
+				stats->other_container++;
 			continue;
+		}
 		stats->lost += d->lost;
 		if (d->verdict == CGFENCE_VERDICT_DENIED)
 			stats->enforced++;
@@ -766,4 +918,26 @@ out:
 		err = -ENOMEM;
 	cgf_arena_release(&l.arena);
 	return err;
+}
+
+void cgf_learn_report(FILE *f, const char *name, const struct cgf_learn_stats *st)
+{
+	static const char *const what[CGF_LEARN_GAP_COUNT] = {
+		[CGF_LEARN_GAP_CUT] = "names the module cut at 255 bytes",
+		[CGF_LEARN_GAP_TOO_LONG] = "names too long for the module to judge",
+		[CGF_LEARN_GAP_PATTERN] = "names no pattern can match exactly",
+		[CGF_LEARN_GAP_NO_RULE] = "operations no rule can allow (leaving the cgroup, fspick, open_tree, mount_setattr)",
+		[CGF_LEARN_GAP_KERNEL] = "uses of the kernel or of tasks outside the container (kernel rules are written by hand)",
+		[CGF_LEARN_GAP_UNKNOWN] = "records of a kind this tool does not know",
+		[CGF_LEARN_GAP_MALFORMED] = "records that name no usable object, permission or device",
+	};
+	size_t i;
+
+	for (i = 0; i < CGF_LEARN_GAP_COUNT; i++)
+		if (st->gaps[i])
+			fprintf(f, "%s: learn: not in the profile (see its header): %s: %zu\n", name,
+				what[i], st->gaps[i]);
+	if (st->ctrl_rules)
+		fprintf(f, "%s: learn: rules with '?' for a control byte or a byte that is not UTF-8 (it matches any byte there): %zu\n",
+			name, st->ctrl_rules);
 }
