@@ -37,6 +37,9 @@ const struct cgf_opt cgf_opts[CGF_OPT_COUNT] = {
 	[CGF_OPT_VERIFY] = { "verify", 0, NULL, "change nothing; fail unless all is in force" },
 	[CGF_OPT_PROMETHEUS] = { "prometheus", 0, NULL,
 				 "print the Prometheus text format (node-exporter's textfile)" },
+	[CGF_OPT_FROM] = { "from", 0, "FILE",
+			   "records 'denials --json' saved in FILE (- is stdin); repeatable",
+			   .repeatable = true },
 };
 
 static const char exit_codes[] =
@@ -140,9 +143,28 @@ static bool parse_opt(struct cgf_inv *inv, int argc, char **argv, int *i)
 		usage_error(inv, "option '--%s' takes no value", cgf_opts[id].name);
 		return false;
 	}
+	if (cgf_opts[id].repeatable) {
+		if (inv->nr_values >= CGF_MAX_ARGS) {
+			usage_error(inv, "option '--%s' is given more than %d times",
+				    cgf_opts[id].name, CGF_MAX_ARGS);
+			return false;
+		}
+		inv->values[inv->nr_values] = value;
+		inv->value_ids[inv->nr_values++] = id;
+	}
 	inv->opts_set |= CGF_OPTF(id);
 	inv->optval[id] = value;
 	return true;
+}
+
+int cgf_opt_values(const struct cgf_inv *inv, enum cgf_opt_id id, const char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < inv->nr_values; i++)
+		if (inv->value_ids[i] == id && n < max)
+			out[n++] = inv->values[i];
+	return n;
 }
 
 /* Options may come before, between or after the positional arguments, up to "--". */
@@ -254,7 +276,7 @@ static void opt_synopsis(FILE *f, enum cgf_opt_id id)
 	const struct cgf_opt *o = &cgf_opts[id];
 
 	if (o->arg)
-		fprintf(f, " [--%s %s]", o->name, o->arg);
+		fprintf(f, " [--%s %s]%s", o->name, o->arg, o->repeatable ? "..." : "");
 	else
 		fprintf(f, " [--%s]", o->name);
 }

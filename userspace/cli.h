@@ -38,6 +38,7 @@ enum cgf_opt_id {
 	CGF_OPT_CHECK,
 	CGF_OPT_VERIFY,
 	CGF_OPT_PROMETHEUS,
+	CGF_OPT_FROM,
 	CGF_OPT_COUNT,
 };
 
@@ -51,6 +52,8 @@ struct cgf_opt {
 	char short_name;	/* 0 when there is none */
 	const char *arg;	/* name of the value, NULL for a flag */
 	const char *help;
+	/* Given more than once, each value counts (in order), not only the last. */
+	bool repeatable;
 };
 
 struct cgf_inv;
@@ -87,6 +90,10 @@ struct cgf_inv {
 	const char *optval[CGF_OPT_COUNT];
 	int argc;		/* positional arguments after the command */
 	char *argv[CGF_MAX_ARGS];
+	/* Every value of the repeatable options, in command line order, with its option. */
+	const char *values[CGF_MAX_ARGS];
+	enum cgf_opt_id value_ids[CGF_MAX_ARGS];
+	int nr_values;
 	char error[160];
 };
 
@@ -102,6 +109,9 @@ static inline bool cgf_opt_set(const struct cgf_inv *inv, enum cgf_opt_id id)
 {
 	return inv->opts_set & CGF_OPTF(id);
 }
+
+/* The values of repeatable option @id, in order, into @out (at most @max); returns how many. */
+int cgf_opt_values(const struct cgf_inv *inv, enum cgf_opt_id id, const char **out, int max);
 
 const struct cgf_cmd *cgf_find_cmd(const struct cgf_cmd *table, size_t ncmds, const char *name);
 void cgf_usage(FILE *f, const struct cgf_cmd *table, size_t ncmds);
