@@ -20,7 +20,9 @@
 #include "container.h"
 #include "denials.h"
 #include "learn.h"
+#include "learn_from.h"
 #include "origins.h"
+#include "output.h"
 
 static int check_container(const struct cgf_inv *inv, char *err, size_t len)
 {
@@ -49,6 +51,22 @@ int cgf_check_denials(const struct cgf_inv *inv, char *err, size_t len)
 
 int cgf_check_learn(const struct cgf_inv *inv, char *err, size_t len)
 {
+	const char *files[CGF_MAX_ARGS];
+	int i, n, stdins = 0;
+
+	n = cgf_opt_values(inv, CGF_OPT_FROM, files, CGF_MAX_ARGS);
+	for (i = 0; i < n; i++) {
+		if (!files[i][0]) {
+			snprintf(err, len, "empty FILE for --from");
+			return -1;
+		}
+		stdins += !strcmp(files[i], "-");
+	}
+	/* A second read of standard input would find it empty, and say nothing. */
+	if (stdins > 1) {
+		snprintf(err, len, "--from - (standard input) can be given once");
+		return -1;
+	}
 	return cgf_check_profile_arg(inv->argv[0], err, len) ?: check_container(inv, err, len);
 }
 
@@ -394,6 +412,137 @@ static int keep_record(const struct cgf_denial *d, void *arg)
 	return 0;
 }
 
+/* What was left out or is missing, for both sources: the profile may need more. */
+static void learn_summary(const struct cgf_learn_request *req, const struct cgf_learn_stats *st)
+{
+	if (st->other_profile)
+		cgf_err("learn: left out: records of other profiles: %zu\n", st->other_profile);
+	if (st->other_container)
+		cgf_err("learn: left out: records of %s in other containers: %zu\n", req->profile,
+			st->other_container);
+	if (st->enforced)
+		cgf_err("learn: %zu denial%s of %s in enforce mode not used: only would-deny records are\n",
+			st->enforced, st->enforced == 1 ? "" : "s", req->profile);
+	if (st->lost)
+		cgf_err("learn: %" PRIu64 " record%s lost while recording: the profile may be incomplete\n",
+			st->lost, st->lost == 1 ? " was" : "s were");
+	if (req->missing)
+		cgf_err("learn: %" PRIu64 " record%s missing from the recording (seq gaps, of any container): the profile may be incomplete\n",
+			req->missing, req->missing == 1 ? " was" : "s were");
+	cgf_learn_report(stderr, "cgfence", st);
+}
+
+/* Reads the files of --from; 0, or the exit status with the reason reported. */
+static int read_streams(const struct cgf_inv *inv, struct cgf_stream *s)
+{
+	const char *files[CGF_MAX_ARGS];
+	int i, n, err;
+	FILE *in;
+
+	n = cgf_opt_values(inv, CGF_OPT_FROM, files, CGF_MAX_ARGS);
+	for (i = 0; i < n; i++) {
+		bool std_in = !strcmp(files[i], "-");
+		const char *name = std_in ? "(standard input)" : files[i];
+
+		in = std_in ? stdin : fopen(files[i], "re");
+		if (!in) {
+			err = -errno;
+		} else {
+			errno = 0;
+			err = cgf_stream_read(s, in, name);
+			if (!std_in)
+				fclose(in);
+		}
+		if (err == -ENOMEM) {
+			cgf_err("learn: %s\n", strerror(ENOMEM));
+			return CGF_EXIT_FAIL;
+		}
+		if (err) {
+			cgf_err("learn: cannot read ");
+			cgf_safe_text(stderr, name);
+			fprintf(stderr, ": %s (nothing was written)\n", strerror(-err));
+			return CGF_EXIT_FAIL;
+		}
+	}
+	cgf_stream_finish(s);
+	if (s->skipped > CGF_STREAM_SHOWN)
+		cgf_err("learn: %zu lines skipped (the first %d are shown above)\n", s->skipped,
+			CGF_STREAM_SHOWN);
+	else if (s->skipped)
+		cgf_err("learn: %zu line%s skipped\n", s->skipped, s->skipped == 1 ? "" : "s");
+	if (s->duplicates)
+		cgf_err("learn: %zu record%s in more than one file: counted once\n",
+			s->duplicates, s->duplicates == 1 ? " was" : "s were");
+	return 0;
+}
+
+/* --container for --from: a cgroup path, or a container id prefix, as the records name them. */
+static int stream_container(const struct cgf_inv *inv, const struct cgf_stream *s, char *buf,
+			    size_t len)
+{
+	const char *arg = inv->optval[CGF_OPT_CONTAINER];
+	char mount[PATH_MAX];
+	int err;
+
+	buf[0] = '\0';
+	if (!cgf_opt_set(inv, CGF_OPT_CONTAINER))
+		return 0;
+	cgf_cgroup2_mount(mount, sizeof(mount));
+	err = cgf_stream_container(s, mount, arg, buf, len);
+	if (err == -EEXIST) {
+		cgf_err("learn: --container %s: several containers of the records have an id starting so:\n",
+			arg);
+		fprintf(stderr, "%s\n", buf);
+		return CGF_EXIT_USAGE;
+	}
+	if (err == -ENOMEM) {
+		cgf_err("learn: %s\n", strerror(ENOMEM));
+		return CGF_EXIT_FAIL;
+	}
+	if (err) {
+		cgf_err("learn: --container: path too long\n");
+		return CGF_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* learn --from: the same learning, from saved streams; the module is never asked. */
+static int learn_from(const struct cgf_inv *inv, struct cgf_learn_request *req)
+{
+	char container[PATH_MAX];
+	struct cgf_learn_stats st;
+	struct cgf_stream s;
+	int rc, err;
+
+	cgf_stream_init(&s, stderr, "cgfence: learn");
+	rc = read_streams(inv, &s);
+	if (!rc)
+		rc = stream_container(inv, &s, container, sizeof(container));
+	if (rc)
+		goto out;
+	if (container[0])
+		req->container = container;
+	req->missing = s.missing;
+	err = cgf_learn_write(stdout, s.recs, s.n, req, &st);
+	if (err == -ENOENT) {
+		cgf_err("learn: no would-deny record of profile %s%s", req->profile,
+			req->container ? " in " : "");
+		if (req->container)
+			cgf_safe_text(stderr, req->container);
+		fprintf(stderr, " in the %zu line%s read (nothing was written)\n", s.lines,
+			s.lines == 1 ? "" : "s");
+		rc = CGF_EXIT_FAIL;
+	} else if (err) {
+		cgf_err("learn: %s\n", strerror(-err));
+		rc = CGF_EXIT_FAIL;
+	}
+	if (!err || err == -ENOENT)
+		learn_summary(req, &st);
+out:
+	cgf_stream_free(&s);
+	return rc;
+}
+
 int cgf_cmd_learn(const struct cgf_inv *inv)
 {
 	struct cgf_learn_request req = { .profile = inv->argv[0] };
@@ -404,6 +553,8 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 	size_t i;
 	int rc, err;
 
+	if (cgf_opt_set(inv, CGF_OPT_FROM))
+		return learn_from(inv, &req);
 	rc = container_filter(inv, "learn", container, sizeof(container));
 	if (rc)
 		return rc;
@@ -429,6 +580,8 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 		cgf_err("learn: %s\n", strerror(-err));
 		rc = CGF_EXIT_FAIL;
 	}
+	if (!err || err == -ENOENT)
+		learn_summary(&req, &st);
 	/* The ring keeps the newest records only: older ones may have held more to learn. */
 	if (!err && list.n && list.recs[0].seq > 1) {
 		cgf_err("learn: note: records before seq %" PRIu64, list.recs[0].seq);

@@ -312,6 +312,39 @@ if [ "$tool_ok" -eq 1 ]; then
 	CASES
 fi
 
+# learn --from on streams saved by 'denials --json' (tests/unit/data/learn: run1 and run2 as the
+# renderer writes them, damaged with every kind of bad line): the exact profile and report, the
+# same text for the files in another order, a profile the tool's own parser takes, no module.
+if [ "$tool_ok" -eq 1 ]; then
+	data=$top/tests/unit/data/learn
+	learn_in_data() { # ARGS...: runs 'cgfence learn' in the data directory, names relative
+		run_tool env -C "$data" "$tool" learn "$@"
+	}
+	learn_in_data web --from run1.jsonl --from run2.jsonl --from damaged.jsonl
+	check "learn --from: three files, no module: exit 0" [ "$rc" -eq 0 ]
+	check "learn --from: the exact profile (data/learn/expected.cgf)" \
+		cmp -s "$out/cli.stdout" "$data/expected.cgf"
+	check "learn --from: the exact report on stderr (data/learn/expected.stderr)" \
+		cmp -s "$out/cli.stderr" "$data/expected.stderr"
+	cp "$out/cli.stdout" "$out/learned.cgf"
+	learn_in_data web --from damaged.jsonl --from - --from run1.jsonl <"$data/run2.jsonl"
+	check "learn --from: the files in another order, one on stdin: the same profile" \
+		cmp -s "$out/cli.stdout" "$data/expected.cgf"
+	check "learn --from: ... and the same report" cmp -s "$out/cli.stderr" "$data/expected.stderr"
+	run_tool "$tool" check "$out/learned.cgf"
+	check "learn --from: 'cgfence check' takes the profile" \
+		[ "$rc" -eq 0 ] && [ "$stdout" = "$out/learned.cgf: ok: profile web, 17 rules (15 file, 1 mount, 1 device)" ]
+	learn_in_data web --container 3d5327 --from run1.jsonl
+	check "learn --from --container ID: the container of the records whose id starts so" \
+		first_line_is "# Learned by 'cgfence learn' from 15 would-deny records of profile web in containers at or below /system.slice/docker-3d5327d3e8162e4c1a1bde0ed8f8ac7a9b1f1b6a2d5a1e1fbd2c9e2a1b0c9d8e.scope (seq 1..20)." "$stdout"
+	learn_in_data web --from run1.jsonl --from no-such.jsonl
+	check "learn --from: a file that cannot be read: exit 1, nothing written" \
+		[ "$rc" -eq 1 ] && [ -z "$stdout" ] && [ "$stderr" = "cgfence: learn: cannot read no-such.jsonl: No such file or directory (nothing was written)" ]
+	learn_in_data db --from damaged.jsonl
+	check "learn --from: no record of the profile: exit 1, nothing written" \
+		[ "$rc" -eq 1 ] && [ -z "$stdout" ] && contains "cgfence: learn: no would-deny record of profile db in the 9 lines read (nothing was written)" "$stderr"
+fi
+
 # The hook's one line and cgfence-runc's reading of runc's command line, as runtimes call them.
 if [ "$tool_ok" -eq 1 ]; then
 	oci=$out/oci

@@ -126,6 +126,34 @@ static void test_parse(void)
 	is_usage_error("help status extra", &inv, "help: unexpected argument 'extra'");
 }
 
+/* A repeatable option keeps every value, in order; the others keep the last. */
+static void test_repeatable(void)
+{
+	const char *vals[4] = { NULL };
+	struct cgf_inv inv;
+
+	parse(&inv, "learn", "--from", "a", "web", "--from=b", "--container", "x", "--from", "-",
+	      NULL);
+	tap_is_int(inv.action, CGF_ACT_RUN, "parse 'learn --from a web --from=b ... --from -': run");
+	tap_ok(cgf_opt_values(&inv, CGF_OPT_FROM, vals, 4) == 3 && !strcmp(vals[0], "a") &&
+	       !strcmp(vals[1], "b") && !strcmp(vals[2], "-"),
+	       "parse 'learn --from a ... --from=b ... --from -': three values, in order");
+	tap_ok(cgf_opt_values(&inv, CGF_OPT_FROM, vals, 2) == 2 &&
+	       cgf_opt_values(&inv, CGF_OPT_CONTAINER, vals, 4) == 0,
+	       "parse 'learn --from ...': at most max values; none of a plain option");
+	tap_ok(inv.argc == 1 && !strcmp(inv.argv[0], "web") &&
+	       !strcmp(inv.optval[CGF_OPT_CONTAINER], "x"),
+	       "parse 'learn --from ...': the name and --container as before");
+	parse(&inv, "learn", "--from", "-", "--from", "-", "web", NULL);
+	is_usage_error("learn --from - --from - web", &inv,
+		       "learn: --from - (standard input) can be given once");
+	parse(&inv, "learn", "--from=", "web", NULL);
+	is_usage_error("learn --from= web", &inv, "learn: empty FILE for --from");
+	parse(&inv, "denials", "--from", "a", NULL);
+	is_usage_error("denials --from a", &inv,
+		       "denials: option '--from' does not apply to this command");
+}
+
 static void test_table(void)
 {
 	size_t i, j;
@@ -254,6 +282,11 @@ static void test_usage(void)
 	tap_ok(strstr(text, codes[3]), "status usage: documents exit status 3");
 	free(text);
 
+	text = usage_text(cmd("learn"));
+	tap_ok(!strncmp(text, "usage: cgfence learn [--container CGROUP|ID] [--from FILE]... NAME\n",
+			67), "learn usage: a repeatable option has '...'");
+	free(text);
+
 	text = usage_text(cmd("help"));
 	tap_ok(!strncmp(text, "usage: cgfence help [COMMAND]\n", 30), "help usage: synopsis");
 	tap_ok(!strstr(text, "--json"), "help usage: does not offer --json");
@@ -263,8 +296,9 @@ static void test_usage(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(109);
+	tap_plan(120);
 	test_parse();
+	test_repeatable();
 	test_table();
 	test_exit_codes();
 	test_report();
