@@ -33,10 +33,16 @@ struct cgf_inv;
 	"default deny, with one allow rule per path that was used (the permissions\n" \
 	"its operations asked for, merged), a DIR/* rule where 3 or more files of one\n" \
 	"directory share their permissions (/proc/PID becomes /proc/*: pids change),\n" \
-	"and the devices and mount targets used.\n" \
-	"A header says what could not be learned and whether records were dropped.\n" \
-	"Review the rules and merge them into the profile; 'cgfence check' accepts the\n" \
-	"output as it is. Exits 1 when the ring holds no would-deny record of NAME."
+	"and the devices and mount targets used; a library read or mapped under a\n" \
+	"versioned name gets one rule for all its versions (libfoo.so.*, libfoo-*.so).\n" \
+	"A header says what could not be learned and whether records were dropped;\n" \
+	"stderr sums it up. Review the rules and merge them into the profile;\n" \
+	"'cgfence check' accepts the output as it is. Denials in enforce mode are\n" \
+	"counted, not learned. With --from FILE (repeatable; - is standard input) the\n" \
+	"records come from what 'cgfence denials --json' saved, merged, not from the\n" \
+	"module (none is needed); lines that are not its records are skipped, the first\n" \
+	"5 named as FILE:LINE; the output does not depend on the order of the files.\n" \
+	"Exits 1 when there is no would-deny record of NAME, or a FILE cannot be read."
 
 int cgf_check_denials(const struct cgf_inv *inv, char *err, size_t len);
 int cgf_check_learn(const struct cgf_inv *inv, char *err, size_t len);
