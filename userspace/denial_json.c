@@ -30,6 +30,7 @@ enum field_type {
 	F_U64,
 	F_U64_OR_NULL,
 	F_STR,
+	F_STR_OR_NULL,
 	F_CONTAINER,		/* null, or {"runtime":STRING,"id":STRING} */
 	F_GAPS,			/* [[U64,U64],...] */
 };
@@ -43,7 +44,7 @@ struct field {
 /* The members, in the order cgf_denial_render_json() writes them (the order is not checked). */
 enum {
 	D_TYPE, D_SEQ, D_TIME, D_TIME_NS, D_VERDICT, D_CGROUP, D_CONTAINER, D_CGROUP_ID,
-	D_PROFILE, D_RULE_ID, D_OP, D_KIND, D_OBJECT, D_REQUESTED, D_REQUESTED_TEXT, D_DENIED,
+	D_PROFILE, D_RULE_ID, D_ORIGIN, D_OP, D_KIND, D_OBJECT, D_REQUESTED, D_REQUESTED_TEXT, D_DENIED,
 	D_DENIED_TEXT, D_PID, D_COMM, D_LOST, D_COUNT,
 };
 
@@ -59,6 +60,8 @@ static const struct field denial_fields[D_COUNT] = {
 	[D_CGROUP_ID] = { "cgroup_id", F_U64 },
 	[D_PROFILE] = { "profile", F_STR },
 	[D_RULE_ID] = { "rule_id", F_U32 },
+	/* Added with rule origins: where the deciding rule was written, or null. */
+	[D_ORIGIN] = { "origin", F_STR_OR_NULL, true },
 	[D_OP] = { "op", F_STR },
 	[D_KIND] = { "kind", F_STR },
 	[D_OBJECT] = { "object", F_STR },
@@ -223,6 +226,10 @@ static bool valid(struct ctx *c, const struct field *f, int tok)
 	case F_STR:
 		if (type != CGF_JSON_STRING)
 			want = "a string";
+		break;
+	case F_STR_OR_NULL:
+		if (type != CGF_JSON_STRING && type != CGF_JSON_NULL)
+			want = "null or a string";
 		break;
 	case F_CONTAINER:
 		if (type == CGF_JSON_NULL)

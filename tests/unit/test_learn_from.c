@@ -128,6 +128,13 @@ static void test_parse_valid(void)
 	tap_is_int(parse(LINE("\"/x\"", "") "  \t", &l), CGF_LINE_DENIAL,
 		   "valid: spaces after the object");
 	cgf_denial_release(&l.rec);
+	/* Since rule origins: the deciding rule's origin, a string or null; older lines lack it. */
+	tap_is_int(parse(subst(LINE("\"/x\"", ""), "\"op\":", "\"origin\":\"web.cgf:3:9\",\"op\":"),
+			 &l), CGF_LINE_DENIAL, "valid: an origin string");
+	cgf_denial_release(&l.rec);
+	tap_is_int(parse(subst(LINE("\"/x\"", ""), "\"op\":", "\"origin\":null,\"op\":"), &l),
+		   CGF_LINE_DENIAL, "valid: an origin of null");
+	cgf_denial_release(&l.rec);
 }
 
 /* "not JSON: WHY (column N)" with N where @mark starts in @line. */
@@ -223,6 +230,8 @@ static void test_parse_bad(void)
 	is_bad(subst(line, "\"container\":null", "\"container\":\"docker\""),
 	       FOREIGN "\"container\" is not null or {\"runtime\":...,\"id\":...}",
 	       "with a container string");
+	is_bad(subst(line, "\"op\":", "\"origin\":5,\"op\":"),
+	       FOREIGN "\"origin\" is not null or a string", "with an origin of 5");
 	is_bad(subst(line, "would-deny", "unknown(3)"), "an unknown verdict \"unknown(3)\"",
 	       "with an unknown verdict");
 	is_bad(subst(line, "\"kind\":\"file\"", "\"kind\":\"unknown(9)\""),
@@ -630,7 +639,7 @@ static void test_learn_report(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(103);
+	tap_plan(107);
 	test_parse_valid();
 	test_parse_escapes();
 	test_parse_bad();
