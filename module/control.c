@@ -206,6 +206,12 @@ static const struct genl_ops cgf_genl_ops[] = {
 		.policy = cgf_rule_get_policy,
 		.maxattr = CGFENCE_A_MAX,
 	},
+	{
+		.cmd = CGFENCE_CMD_LEARNED_GET,
+		.dumpit = cgf_nl_learned_dump,
+		.policy = cgf_name_policy,
+		.maxattr = CGFENCE_A_MAX,
+	},
 };
 
 /* Filled once the family has its multicast groups: joins are checked against it. */

@@ -51,6 +51,7 @@ int cgf_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int cgf_nl_attach_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int cgf_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int cgf_nl_learned_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void cgf_nl_denial_notify(const struct cgf_event *event);
 
 #endif /* _CGFENCE_CONTROL_BASE_H */

@@ -12,6 +12,7 @@
 #include "control_base.h"
 #include "engine.h"
 #include "events.h"
+#include "learned.h"
 #include "store.h"
 
 static int cgf_put_counters(struct sk_buff *msg, const struct cgf_counters *c)
@@ -51,6 +52,12 @@ static int cgf_put_profile(struct sk_buff *msg, const struct cgf_profile_info *p
 	    nla_put_u32(msg, CGFENCE_A_PROFILE_KERNEL_ALLOW,
 			cgf_profile_kernel_allow(profile->compiled)) ||
 	    cgf_put_counters(msg, &profile->counters))
+		return -EMSGSIZE;
+	if (profile->learning &&
+	    (nla_put_u32(msg, CGFENCE_A_LEARNED_RECORDS, profile->learned_nr) ||
+	     nla_put_u32(msg, CGFENCE_A_LEARNED_CAPACITY, profile->learned_capacity) ||
+	     nla_put_u64_64bit(msg, CGFENCE_A_LEARNED_MISSED, profile->learned_missed,
+			       CGFENCE_A_PAD)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -408,6 +415,95 @@ int cgf_nl_denial_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		genlmsg_end(skb, hdr);
 	}
 	kfree(ev);
+	return skb->len;
+}
+
+/*
+ * LEARNED_GET: cb->args[0] is the next entry, cb->args[2] the serial of the set the dump
+ * began on (args[1] is cgf_nl_dump_permitted()'s). Each entry goes out as a denial
+ * record would, so that the tool learns from both the same way.
+ */
+struct cgf_learned_dump_ctx {
+	struct sk_buff *msg;
+	struct netlink_callback *cb;
+	struct cgf_event *ev;
+};
+
+static int cgf_fill_learned(const struct cgf_learned_info *info, void *arg)
+{
+	struct cgf_learned_dump_ctx *ctx = arg;
+	const struct cgf_learned_entry *e = info->entry;
+	struct cgf_event *ev = ctx->ev;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->msg, NETLINK_CB(ctx->cb->skb).portid, ctx->cb->nlh->nlmsg_seq,
+			  &cgf_genl_family, NLM_F_MULTI, CGFENCE_CMD_LEARNED_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(ctx->cb, hdr);
+	ev->seq = info->index + 1;
+	ev->time_ns = e->time_ns;
+	ev->cgroup_id = e->cgroup_id;
+	/* The set is remade on every replace: its rule ids are the current generation's. */
+	ev->generation = info->generation;
+	ev->rule_id = e->rule_id;
+	ev->requested = e->requested;
+	ev->denied = e->denied;
+	ev->pid = e->pid;
+	ev->lost = 0;
+	ev->kind = cgf_op_kind(e->op);
+	ev->verdict = CGFENCE_VERDICT_WOULD_DENY;
+	ev->op = cgf_op_name(e->op);
+	memcpy(ev->comm, e->comm, sizeof(ev->comm));
+	strscpy(ev->profile, info->profile, sizeof(ev->profile));
+	/* A container detached since has no path to give: the tool sees "?", as for the ring. */
+	if (!info->cgrp || cgroup_path(info->cgrp, ev->cgroup, sizeof(ev->cgroup)) < 0)
+		strscpy(ev->cgroup, "?", sizeof(ev->cgroup));
+	memcpy(ev->object, e->object, sizeof(ev->object));
+	if (cgf_put_denial(ctx->msg, ev)) {
+		genlmsg_cancel(ctx->msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->msg, hdr);
+	return 0;
+}
+
+int cgf_nl_learned_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = cgf_genl_dump_attrs(cb);
+	struct cgf_learned_dump_ctx ctx = { .msg = skb, .cb = cb };
+	u32 index = cb->args[0];
+	u64 serial = cb->args[2];
+	int err;
+
+	err = cgf_nl_dump_permitted(cb);
+	if (err)
+		return err;
+	if (!attrs[CGFENCE_A_PROFILE_NAME]) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "profile name missing");
+		return -EINVAL;
+	}
+	ctx.ev = kmalloc(sizeof(*ctx.ev), GFP_KERNEL);
+	if (!ctx.ev)
+		return -ENOMEM;
+	err = cgf_store_dump_learned(nla_data(attrs[CGFENCE_A_PROFILE_NAME]), &index, &serial,
+				     cgf_fill_learned, &ctx);
+	kfree(ctx.ev);
+	if (err && cb->args[2]) {
+		/* Replaced or unloaded under the dump: what was read belongs to a set now gone. */
+		cb->seq = cb->args[2] + 1;
+		return 0;
+	}
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(cb->extack, "no profile by that name is loaded");
+	else if (err == -ENODATA)
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "the profile keeps no learned records: it has not been in complain mode since it was loaded, or learn_records is 0");
+	if (err)
+		return err;
+	cb->args[0] = index;
+	cb->args[2] = serial;
+	cb->seq = serial;
 	return skb->len;
 }
 

@@ -46,7 +46,7 @@ static int cgf_param_set_bool(const char *val, const struct kernel_param *kp)
 	return cgf_param_set(val, kp, param_set_bool);
 }
 
-static const struct kernel_param_ops cgf_param_uint_ops = {
+const struct kernel_param_ops cgf_param_uint_ops = {
 	.set = cgf_param_set_uint,
 	.get = param_get_uint,
 };

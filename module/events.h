@@ -3,6 +3,7 @@
 #ifndef _CGFENCE_EVENTS_H
 #define _CGFENCE_EVENTS_H
 
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -56,6 +57,9 @@ struct cgf_events_sink {
 	void (*notify)(const struct cgf_event *event);
 	unsigned int group;
 };
+
+/* Module parameters that the lock freezes, since changing them could weaken (events.c). */
+extern const struct kernel_param_ops cgf_param_uint_ops;
 
 int cgf_events_init(void);
 void cgf_events_exit(void);

@@ -13,6 +13,7 @@
 
 #include "events.h"
 #include "judge.h"
+#include "learned.h"
 #include "store.h"
 
 /*
@@ -62,6 +63,15 @@ static void cgf_count_refusal(const struct cgf_attachment *att,
 		cgf_count(att, slot, offsetof(struct cgf_counters, dropped));
 }
 
+/* Complain mode keeps each distinct refusal for learn, whatever the rate limit dropped. */
+static void cgf_learn(const struct cgf_profile_slot *slot, const struct cgf_report *report)
+{
+	struct cgf_learned *learned = rcu_dereference(slot->learned);
+
+	if (learned)
+		cgf_learned_note(learned, report, report->attachment->cgroup_id);
+}
+
 int cgf_judge(struct cgf_judgement *j)
 {
 	const struct cgf_attachment *att;
@@ -104,8 +114,11 @@ int cgf_judge(struct cgf_judgement *j)
 		}
 		report.rule_id = verdict.rule_id;
 		report.denied = verdict.denied;
-		if (!j->quiet)
+		if (!j->quiet) {
 			recorded = cgf_report(&report);
+			if (!enforced)
+				cgf_learn(slot, &report);
+		}
 		cgf_count_refusal(att, slot, j->op, enforced, recorded);
 		if (enforced) {
 			err = j->deny_errno;

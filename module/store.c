@@ -13,6 +13,7 @@
 #include <linux/string.h>
 
 #include "engine.h"
+#include "learned.h"
 #include "pending.h"
 #include "store.h"
 
@@ -34,6 +35,7 @@ static struct {
 	u32 attached_per_level[CGF_LEVEL_BITS];
 	unsigned long attached_levels;		/* READ_ONCE in hooks */
 	u64 generation;
+	u64 learned_serial;
 	bool locked;
 } cgf_store = {
 	.lock = __MUTEX_INITIALIZER(cgf_store.lock),
@@ -229,10 +231,27 @@ static struct cgf_profile *cgf_slot_compiled(const struct cgf_profile_slot *slot
 	return rcu_dereference_protected(slot->compiled, lockdep_is_held(&cgf_store.lock));
 }
 
+/* Writers only, as cgf_slot_compiled(). */
+static struct cgf_learned *cgf_slot_learned(const struct cgf_profile_slot *slot)
+{
+	return rcu_dereference_protected(slot->learned, lockdep_is_held(&cgf_store.lock));
+}
+
+/* Gives @slot the set @learned (NULL: none), the old one freed after the hooks' grace. */
+static void cgf_slot_set_learned(struct cgf_profile_slot *slot, struct cgf_learned *learned)
+{
+	lockdep_assert_held(&cgf_store.lock);
+	if (learned)
+		learned->serial = ++cgf_store.learned_serial;
+	cgf_learned_free_rcu(rcu_replace_pointer(slot->learned, learned,
+						 lockdep_is_held(&cgf_store.lock)));
+}
+
 static void cgf_slot_free_rcu(struct rcu_head *head)
 {
 	struct cgf_profile_slot *slot = container_of(head, struct cgf_profile_slot, rcu);
 
+	kvfree(rcu_dereference_protected(slot->learned, true));
 	free_percpu(slot->counters);
 	kfree(slot);
 }
@@ -263,10 +282,20 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 		     struct cgf_rule_source *source, bool *replaced,
 		     struct netlink_ext_ack *extack)
 {
+	struct cgf_learned *learned = NULL;
 	struct cgf_profile_slot *slot;
 	struct cgf_profile *old;
 	int err;
 
+	/* A replaced profile learns anew: what the old rules refused says little of these. */
+	if (mode == CGFENCE_MODE_COMPLAIN) {
+		learned = cgf_learned_alloc();
+		if (IS_ERR(learned)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no memory for the complain-mode learned records (learn_records)");
+			return PTR_ERR(learned);
+		}
+	}
 	mutex_lock(&cgf_store.lock);
 	slot = cgf_slot_find(name);
 	*replaced = slot;
@@ -283,6 +312,8 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 		cgf_profile_put_rcu(old);
 		kvfree(slot->source);
 		slot->source = source;
+		cgf_slot_set_learned(slot, learned);
+		learned = NULL;
 		goto out;
 	}
 
@@ -305,11 +336,14 @@ int cgf_store_commit(const char *name, u8 mode, struct cgf_profile *compiled,
 	slot->generation = 1;
 	RCU_INIT_POINTER(slot->compiled, compiled);
 	slot->source = source;
+	cgf_slot_set_learned(slot, learned);
+	learned = NULL;
 	list_add_tail(&slot->node, &cgf_store.profiles);
 	cgf_store.nr_profiles++;
 	cgf_store.generation++;
 out:
 	mutex_unlock(&cgf_store.lock);
+	kvfree(learned);
 	return err;
 }
 
@@ -359,6 +393,18 @@ int cgf_store_set_mode(const char *name, u8 mode, struct netlink_ext_ack *extack
 		NL_SET_ERR_MSG_MOD(extack, "no profile by that name is loaded");
 		err = -ENOENT;
 		goto out;
+	}
+	/* Back in complain mode, the same rules: what was learned still holds. */
+	if (mode == CGFENCE_MODE_COMPLAIN && !cgf_slot_learned(slot)) {
+		struct cgf_learned *learned = cgf_learned_alloc();
+
+		if (IS_ERR(learned)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no memory for the complain-mode learned records (learn_records)");
+			err = PTR_ERR(learned);
+			goto out;
+		}
+		cgf_slot_set_learned(slot, learned);
 	}
 	WRITE_ONCE(slot->mode, mode);
 	slot->generation++;
@@ -557,6 +603,20 @@ void cgf_store_get_status(struct cgf_store_status *status)
 	mutex_unlock(&cgf_store.lock);
 }
 
+static void cgf_slot_learned_info(const struct cgf_profile_slot *slot,
+				  struct cgf_profile_info *info)
+{
+	struct cgf_learned *learned = cgf_slot_learned(slot);
+	struct cgf_learned_status status = { 0 };
+
+	info->learning = learned;
+	if (learned)
+		cgf_learned_status(learned, &status);
+	info->learned_nr = status.nr;
+	info->learned_capacity = status.capacity;
+	info->learned_missed = status.missed;
+}
+
 void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *only_name,
 			     int (*fill)(const struct cgf_profile_info *info, void *arg),
 			     void *arg)
@@ -582,6 +642,7 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 		info.file_default = cgf_profile_file_default(info.compiled);
 		info.nr_attachments = slot->nr_attachments;
 		cgf_counters_sum(slot->counters, &info.counters);
+		cgf_slot_learned_info(slot, &info);
 		if (fill(&info, arg))
 			break;
 		(*index)++;
@@ -614,6 +675,49 @@ void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 		(*index)++;
 	}
 	mutex_unlock(&cgf_store.lock);
+}
+
+int cgf_store_dump_learned(const char *name, u32 *index, u64 *serial,
+			   int (*fill)(const struct cgf_learned_info *info, void *arg),
+			   void *arg)
+{
+	struct cgf_learned_info info = { .profile = name };
+	struct cgf_learned_entry *entry;
+	struct cgf_profile_slot *slot;
+	struct cgf_attachment *att;
+	struct cgf_learned *learned;
+	int err = 0;
+
+	entry = kmalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return -ENOMEM;
+	info.entry = entry;
+	mutex_lock(&cgf_store.lock);
+	slot = cgf_slot_find(name);
+	learned = slot ? cgf_slot_learned(slot) : NULL;
+	if (!learned) {
+		err = slot ? -ENODATA : -ENOENT;
+		goto out;
+	}
+	if (!*serial)
+		*serial = learned->serial;
+	if (*serial != learned->serial) {
+		err = -ESTALE;
+		goto out;
+	}
+	info.generation = slot->generation;
+	while (!cgf_learned_read(learned, *index, entry)) {
+		info.index = *index;
+		att = cgf_attachment_find_locked(entry->cgroup_id);
+		info.cgrp = att ? att->cgrp : NULL;
+		if (fill(&info, arg))
+			break;
+		(*index)++;
+	}
+out:
+	mutex_unlock(&cgf_store.lock);
+	kfree(entry);
+	return err;
 }
 
 /* Module unload: hooks are detached and netlink is gone, so nothing else can look. */

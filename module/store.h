@@ -12,6 +12,8 @@
 #include <uapi/cgfence.h>
 
 struct cgroup;
+struct cgf_learned;
+struct cgf_learned_entry;
 struct cgf_profile;
 struct netlink_ext_ack;
 
@@ -55,6 +57,8 @@ struct cgf_profile_slot {
 	u64 generation;				/* bumped by each replace */
 	u32 nr_attachments;			/* store mutex */
 	struct cgf_counters __percpu *counters;	/* over all its attachments, since load */
+	/* Complain mode's distinct refusals (learned.c), from entering it until a replace. */
+	struct cgf_learned __rcu *learned;
 	struct rcu_head rcu;
 };
 
@@ -130,6 +134,9 @@ struct cgf_profile_info {
 	const struct cgf_profile *compiled;	/* valid during the fill call only */
 	const struct cgf_rule_source *source;	/* the same; NULL when none was kept */
 	struct cgf_counters counters;
+	bool learning;				/* it has a set of learned records: */
+	u32 learned_nr, learned_capacity;
+	u64 learned_missed;
 };
 
 struct cgf_attachment_info {
@@ -147,6 +154,26 @@ void cgf_store_dump_profiles(unsigned long *index, u64 *generation, const char *
 void cgf_store_dump_attachments(unsigned long *index, u64 *generation,
 				int (*fill)(const struct cgf_attachment_info *info, void *arg),
 				void *arg);
+/*
+ * A profile's learned records (LEARNED_GET): @fill gets each entry from *@index on,
+ * under the store mutex, with the cgroup of its container while that is still attached
+ * (NULL otherwise), until it returns non-zero. *@serial is the set's: a dump that began
+ * on another set stops. Return: 0, -ENOENT (no such profile), -ENODATA (it keeps no
+ * learned records), -ESTALE (the set *@serial names is gone: the profile was replaced),
+ * -ENOMEM.
+ */
+struct cgf_learned_info {
+	const char *profile;
+	u64 generation;
+	u32 index;
+	const struct cgf_learned_entry *entry;
+	struct cgroup *cgrp;
+};
+
+int cgf_store_dump_learned(const char *name, u32 *index, u64 *serial,
+			   int (*fill)(const struct cgf_learned_info *info, void *arg),
+			   void *arg);
+
 /* Policy store counters, as reported by STATUS. */
 struct cgf_store_status {
 	u32 profiles;

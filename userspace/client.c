@@ -328,6 +328,23 @@ int cgf_client_denials(struct cgf_client *cl, uint64_t since, cgf_denial_fn fn, 
 	return request(cl, msg, &r);
 }
 
+int cgf_client_learned(struct cgf_client *cl, const char *profile, cgf_denial_fn fn, void *arg)
+{
+	struct denial_sink sink = { .fn = fn, .arg = arg };
+	struct reply r = { .parse = denial_reply, .arg = &sink, .noun = "learned record" };
+	struct nl_msg *msg = new_msg(cl, CGFENCE_CMD_LEARNED_GET, NLM_F_DUMP);
+	int err;
+
+	msg = checked(msg, msg && nla_put_string(msg, CGFENCE_A_PROFILE_NAME, profile));
+	err = request(cl, msg, &r);
+	if (!err && cl->ack.dump_intr) {
+		snprintf(cl->problem, sizeof(cl->problem),
+			 "the profile was replaced or unloaded while its learned records were read");
+		return -EAGAIN;
+	}
+	return err;
+}
+
 int cgf_client_load_begin(struct cgf_client *cl, const struct cgf_policy_profile *p)
 {
 	return request(cl, cgf_encode_begin(cl->nl.family, p), NULL);

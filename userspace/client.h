@@ -66,6 +66,10 @@ struct cgf_profile_row {
 	bool devices_truncated;
 	uint32_t kernel_allow;		/* CGFENCE_KERNEL_* the profile allows */
 	struct cgf_counters_row counters;	/* since it was loaded */
+	/* Complain mode's learned records (LEARNED_GET), when the profile keeps them. */
+	bool learning;
+	uint32_t learned, learned_capacity;
+	uint64_t learned_missed;		/* distinct refusals that found the set full */
 };
 
 struct cgf_attach_row {
@@ -198,6 +202,12 @@ typedef int (*cgf_denial_fn)(const struct cgf_denial *d, void *arg);
 
 /* Dumps the records from @since on (1: all the module keeps) to @fn. */
 int cgf_client_denials(struct cgf_client *cl, uint64_t since, cgf_denial_fn fn, void *arg);
+/*
+ * Dumps profile @profile's learned records (each distinct would-deny its complain mode
+ * saw, as denial records) to @fn. -ENOENT: no such profile; -ENODATA: it keeps none;
+ * -EAGAIN: it was replaced or unloaded underway (what @fn got is of the old set).
+ */
+int cgf_client_learned(struct cgf_client *cl, const char *profile, cgf_denial_fn fn, void *arg);
 
 /*
  * Loading one profile is a transaction the module ties to this socket: begin, add

@@ -37,6 +37,9 @@ static const struct nla_policy profile_policy[CGFENCE_A_MAX + 1] = {
 	[CGFENCE_A_PROFILE_GENERATION] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[CGFENCE_A_PROFILE_KERNEL_ALLOW] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[CGFENCE_A_COUNTERS] = { .type = NLA_NESTED },
+	[CGFENCE_A_LEARNED_RECORDS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_LEARNED_CAPACITY] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[CGFENCE_A_LEARNED_MISSED] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 };
 
 static const struct nla_policy attach_policy[CGFENCE_A_MAX + 1] = {
@@ -164,6 +167,17 @@ int cgf_profile_row_parse(struct nlmsghdr *nlh, struct cgf_profile_row *row)
 	row->generation = nla_get_u64(tb[CGFENCE_A_PROFILE_GENERATION]);
 	if (tb[CGFENCE_A_PROFILE_KERNEL_ALLOW])
 		row->kernel_allow = nla_get_u32(tb[CGFENCE_A_PROFILE_KERNEL_ALLOW]);
+	/* The three come together, or the module keeps no set for the profile. */
+	row->learning = tb[CGFENCE_A_LEARNED_RECORDS] || tb[CGFENCE_A_LEARNED_CAPACITY] ||
+			tb[CGFENCE_A_LEARNED_MISSED];
+	if (row->learning) {
+		if (!tb[CGFENCE_A_LEARNED_RECORDS] || !tb[CGFENCE_A_LEARNED_CAPACITY] ||
+		    !tb[CGFENCE_A_LEARNED_MISSED])
+			return -ENODATA;
+		row->learned = nla_get_u32(tb[CGFENCE_A_LEARNED_RECORDS]);
+		row->learned_capacity = nla_get_u32(tb[CGFENCE_A_LEARNED_CAPACITY]);
+		row->learned_missed = nla_get_u64(tb[CGFENCE_A_LEARNED_MISSED]);
+	}
 	return counters_parse(tb[CGFENCE_A_COUNTERS], &row->counters);
 }
 

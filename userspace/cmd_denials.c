@@ -543,14 +543,71 @@ out:
 	return rc;
 }
 
+static void record_list_clear(struct record_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		cgf_denial_release(&l->recs[i]);
+	l->n = 0;
+}
+
+/*
+ * The module's records of @req->profile: its learned records when it keeps them (every
+ * distinct would-deny of its complain mode, beyond the rate limit), otherwise the
+ * ring's newest. @learned tells which; @missed is what the learned set had no room for.
+ * Returns 0, or the exit status with the failure reported.
+ */
+static int module_records(const struct cgf_learn_request *req, struct record_list *list,
+			  bool *learned, uint64_t *missed)
+{
+	struct cgf_profile_row row;
+	struct cgf_client cl;
+	int rc, err, tries;
+
+	*learned = false;
+	*missed = 0;
+	rc = cgf_connect(&cl);
+	if (rc)
+		return rc;
+	/* An unloaded profile may still have records in the ring. */
+	err = cgf_client_profile(&cl, req->profile, &row);
+	if (!err) {
+		free(row.devices);
+		*learned = row.learning;
+	} else if (err != -ENOENT) {
+		rc = cgf_report_client("learn", &cl, err);
+		goto out;
+	}
+	if (!*learned) {
+		rc = dump_records(&cl, "learn", 1, keep_record, list);
+		goto out;
+	}
+	for (tries = 0; tries < CGF_DUMP_TRIES; tries++) {
+		record_list_clear(list);
+		err = cgf_client_profile(&cl, req->profile, &row);
+		if (!err) {
+			free(row.devices);
+			*missed = row.learned_missed;
+			err = cgf_client_learned(&cl, req->profile, keep_record, list);
+		}
+		if (err != -EAGAIN)
+			break;
+	}
+	rc = err ? cgf_report_client("learn", &cl, err) : CGF_EXIT_OK;
+out:
+	cgf_client_close(&cl);
+	return rc;
+}
+
 int cgf_cmd_learn(const struct cgf_inv *inv)
 {
 	struct cgf_learn_request req = { .profile = inv->argv[0] };
 	struct record_list list = { .recs = NULL };
 	struct cgf_learn_stats st;
 	char container[PATH_MAX];
-	struct cgf_client cl;
-	size_t i;
+	uint64_t missed;
+	bool learned;
 	int rc, err;
 
 	if (cgf_opt_set(inv, CGF_OPT_FROM))
@@ -560,11 +617,7 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 		return rc;
 	if (container[0])
 		req.container = container;
-	rc = cgf_connect(&cl);
-	if (rc)
-		return rc;
-	rc = dump_records(&cl, "learn", 1, keep_record, &list);
-	cgf_client_close(&cl);
+	rc = module_records(&req, &list, &learned, &missed);
 	if (rc)
 		goto out;
 
@@ -572,7 +625,8 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 	if (err == -ENOENT) {
 		cgf_err("learn: no would-deny record of profile %s%s%s", req.profile,
 			req.container ? " in " : "", req.container ? req.container : "");
-		fputs(" in the module's denial records", stderr);
+		fputs(learned ? " in the module's learned records" : " in the module's denial records",
+		      stderr);
 		fputs(" (is the profile in complain mode, attached, and was the container busy?)\n",
 		      stderr);
 		rc = CGF_EXIT_FAIL;
@@ -582,14 +636,16 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 	}
 	if (!err || err == -ENOENT)
 		learn_summary(&req, &st);
+	if (missed)
+		cgf_err("learn: %" PRIu64 " distinct refusal%s found the module's learned records full: rules for them are missing (raise the module parameter learn_records, then load the profile in complain mode again)\n",
+			missed, missed == 1 ? "" : "s");
 	/* The ring keeps the newest records only: older ones may have held more to learn. */
-	if (!err && list.n && list.recs[0].seq > 1) {
+	if (!err && !learned && list.n && list.recs[0].seq > 1) {
 		cgf_err("learn: note: records before seq %" PRIu64, list.recs[0].seq);
 		fputs(" are gone from the module's ring: rules for them are missing\n", stderr);
 	}
 out:
-	for (i = 0; i < list.n; i++)
-		cgf_denial_release(&list.recs[i]);
+	record_list_clear(&list);
 	free(list.recs);
 	return rc;
 }

@@ -258,6 +258,12 @@ void cgf_show_render_plain(FILE *f, const struct cgf_profile_row *profile,
 				fprintf(f, " %s", cgf_policy_kernel_op_name(1u << i) ?: "?");
 		fputc('\n', f);
 	}
+	if (profile->learning) {
+		key(f, "learned");
+		fprintf(f, "%u of %u distinct refusals kept for learn, %llu missed\n",
+			profile->learned, profile->learned_capacity,
+			(unsigned long long)profile->learned_missed);
+	}
 	if (rules)
 		rules_plain(f, rules);
 }
@@ -300,6 +306,12 @@ void cgf_show_render_json(FILE *f, const struct cgf_profile_row *profile,
 		first = false;
 	}
 	fputc(']', f);
+	if (profile->learning)
+		fprintf(f, ",\"learned\":{\"records\":%u,\"capacity\":%u,\"missed\":%llu}",
+			profile->learned, profile->learned_capacity,
+			(unsigned long long)profile->learned_missed);
+	else
+		fputs(",\"learned\":null", f);
 	if (rules)
 		rules_json(f, rules);
 	fputs("}\n", f);

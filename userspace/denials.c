@@ -88,7 +88,9 @@ int cgf_denial_parse(struct nlmsghdr *nlh, struct cgf_denial *d)
 	memset(d, 0, sizeof(*d));
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
-	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CGFENCE_CMD_DENIAL)
+	/* Learned records are laid out as denial records are. */
+	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CGFENCE_CMD_DENIAL &&
+	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CGFENCE_CMD_LEARNED_GET)
 		return -EPROTO;
 	if (genlmsg_parse(nlh, 0, tb, CGFENCE_A_MAX, (struct nla_policy *)denial_policy) < 0)
 		return -EBADMSG;

@@ -36,6 +36,15 @@ enum cgfence_cmd {
 	 * during the dump ends it early with NLM_F_DUMP_INTR: the reader asks again.
 	 */
 	CGFENCE_CMD_RULE_GET,
+	/*
+	 * Dump, PROFILE_NAME: what a profile in complain mode would have refused, each
+	 * distinct refusal (container, operation, object, denied bits) once, in messages laid
+	 * out as CGFENCE_CMD_DENIAL's (DENIAL_SEQ: position from 1, verdict would-deny). The
+	 * set is made when the profile enters complain mode, kept until it is replaced or
+	 * unloaded; PROFILE_GET reports how full it is (LEARNED_*). A replace under the dump
+	 * ends it with NLM_F_DUMP_INTR.
+	 */
+	CGFENCE_CMD_LEARNED_GET,
 	__CGFENCE_CMD_MAX,
 };
 
@@ -213,6 +222,9 @@ enum cgfence_attr {
 	CGFENCE_A_STATUS_ON_EXEC,		/* u32: on-exec attachments */
 	CGFENCE_A_STATUS_PENDING,		/* u32: tasks pending, over all attachments */
 	CGFENCE_A_COUNTERS,			/* nested: CGFENCE_COUNTER_A_*, reply only */
+	CGFENCE_A_LEARNED_RECORDS,		/* u32, reply only: distinct refusals kept */
+	CGFENCE_A_LEARNED_CAPACITY,		/* u32: how many the set can keep */
+	CGFENCE_A_LEARNED_MISSED,		/* u64: refusals not kept: the set was full */
 	__CGFENCE_A_MAX,
 };
 

@@ -351,6 +351,27 @@ static void test_rows(void)
 	}
 	tap_is_int(bad_counters, 0, "row: a counters nest missing any one counter is incomplete");
 
+	/* Learned records: the three attributes together, or none (no set kept). */
+	tap_ok(!p.learning, "row: a reply without learned attributes keeps no learned records");
+	for (attr = CGFENCE_A_LEARNED_RECORDS; attr <= CGFENCE_A_LEARNED_MISSED + 1; attr++) {
+		msg = profile_msg("web", 1, 1, 1, 1, -1);
+		if (attr != CGFENCE_A_LEARNED_RECORDS)
+			nla_put_u32(msg, CGFENCE_A_LEARNED_RECORDS, 812);
+		if (attr != CGFENCE_A_LEARNED_CAPACITY)
+			nla_put_u32(msg, CGFENCE_A_LEARNED_CAPACITY, 4096);
+		if (attr != CGFENCE_A_LEARNED_MISSED)
+			nla_put_u64(msg, CGFENCE_A_LEARNED_MISSED, 1ull << 33);
+		if (attr <= CGFENCE_A_LEARNED_MISSED)
+			tap_is_int(cgf_profile_row_parse(nlmsg_hdr(msg), &p), -ENODATA,
+				   "row: learned attributes without attribute %d are incomplete", attr);
+		else
+			tap_ok(!cgf_profile_row_parse(nlmsg_hdr(msg), &p) && p.learning &&
+			       p.learned == 812 && p.learned_capacity == 4096 &&
+			       p.learned_missed == 1ull << 33,
+			       "row: learned records kept, capacity and 64-bit missed count");
+		nlmsg_free(msg);
+	}
+
 	msg = attach_msg(1234, "/web", "web", -1);
 	tap_is_int(cgf_attach_row_parse(nlmsg_hdr(msg), &a), 0, "row: attachment reply parses");
 	tap_ok(a.cgroup_id == 1234 && a.path && !strcmp(a.path, "/web") &&
@@ -463,7 +484,7 @@ static void test_render(void)
 		   "{\"type\":\"profile\",\"name\":\"docker-default\",\"mode\":\"enforce\",\"rules\":54,\"attachments\":2,\"generation\":1,"
 		   "\"cgroups\":[{\"cgroup\":\"/web\",\"cgroup_id\":1234},{\"cgroup\":\"/system.slice/a\\nb.scope\",\"cgroup_id\":99}],"
 		   "\"devices\":[{\"rule\":7,\"text\":\"allow c 136:* rw;\"}],\"devices_truncated\":false,"
-		   "\"kernel_allow\":[]}\n",
+		   "\"kernel_allow\":[],\"learned\":null}\n",
 		   "render: show, JSON, with the device rules");
 	free(text);
 	/* What a profile allows of the kernel, in bit order, words as the policy writes them. */
@@ -473,10 +494,26 @@ static void test_render(void)
 	       "render: show, plain, the kernel operations the profile allows");
 	free(text);
 	text = render(show_json, &l);
-	tap_ok(text && strstr(text, ",\"kernel_allow\":[\"ptrace\",\"signal\"]}\n"),
+	tap_ok(text && strstr(text, ",\"kernel_allow\":[\"ptrace\",\"signal\"],\"learned\":null}\n"),
 	       "render: show, JSON, the kernel operations the profile allows");
 	free(text);
 	profiles[0].kernel_allow = 0;
+
+	/* A profile that keeps learned records says how full the set is, after the kernel. */
+	profiles[0].learning = true;
+	profiles[0].learned = 812;
+	profiles[0].learned_capacity = 4096;
+	profiles[0].learned_missed = 3;
+	text = render(show_plain, &l);
+	tap_ok(text && strstr(text, "...; no task outside\n"
+				    "learned:             812 of 4096 distinct refusals kept for learn, 3 missed\n"),
+	       "render: show, plain, the learned records kept and missed");
+	free(text);
+	text = render(show_json, &l);
+	tap_ok(text && strstr(text, ",\"kernel_allow\":[],\"learned\":{\"records\":812,\"capacity\":4096,\"missed\":3}}\n"),
+	       "render: show, JSON, the learned records kept and missed");
+	free(text);
+	profiles[0].learning = false;
 
 	/* Every rule, with its kind and where it was written; hostile bytes escaped. */
 	{
@@ -504,7 +541,7 @@ static void test_render(void)
 		free(text);
 		text = render(show_json, &l);
 		tap_ok(text && strstr(text,
-				      ",\"kernel_allow\":[],\"rules\":["
+				      ",\"kernel_allow\":[],\"learned\":null,\"rules\":["
 				      "{\"rule\":1,\"kind\":\"file\",\"text\":\"allow r /etc/**;\",\"origin\":{\"file\":\"/etc/cgfence/web.cgf\",\"line\":14,\"col\":9}},"
 				      "{\"rule\":2,\"kind\":\"mount\",\"text\":\"deny umount /proc/**;\",\"origin\":null},"
 				      "{\"rule\":3,\"kind\":\"kernel\",\"text\":\"allow ptrace;\",\"origin\":{\"file\":\"a\\nb.cgf\",\"line\":2,\"col\":1}}]}\n"),
@@ -733,7 +770,7 @@ static void test_rules_and_origins(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(164);
+	tap_plan(171);
 	test_rules_and_origins();
 	test_load_unload();
 	test_attach_detach();

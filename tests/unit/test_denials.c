@@ -138,6 +138,13 @@ static void test_parse(void)
 	tap_is_int(cgf_denial_parse(nlmsg_hdr(msg), &d), -EPROTO,
 		   "parse: another command is -EPROTO");
 	nlmsg_free(msg);
+	/* A learned record is laid out as a denial record: learn reads both alike. */
+	msg = denial_msg(CGFENCE_CMD_LEARNED_GET, -1);
+	err = cgf_denial_parse(nlmsg_hdr(msg), &d);
+	tap_ok(!err && d.seq == 12 && !strcmp(d.object, "/etc/shadow"),
+	       "parse: a LEARNED_GET reply is a record");
+	cgf_denial_release(&d);
+	nlmsg_free(msg);
 
 	/* A seq of 4 bytes disagrees with the header: not trusted. */
 	msg = denial_msg(CGFENCE_CMD_DENIAL, CGFENCE_A_DENIAL_SEQ);
@@ -882,7 +889,7 @@ static void test_learn_select(void)
 int main(void)
 {
 	/* The count of results this program prints; tap_done() checks it. */
-	tap_plan(125);
+	tap_plan(126);
 	test_parse();
 	test_bits();
 	test_time();
