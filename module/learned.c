@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgfence learned records: complain mode keeps each distinct refusal once, beyond any rate limit. */
+/* cgfence learned records: complain mode keeps each distinct refusal once, past any rate limit. */
 
 #include <linux/jhash.h>
 #include <linux/ktime.h>

@@ -35,7 +35,7 @@ struct cgf_learned_entry {
  * or removed: an index is a stable cursor for dumps.
  */
 struct cgf_learned {
-	spinlock_t lock;
+	spinlock_t lock;		/* hooks add, readers copy one entry out */
 	u32 capacity;
 	u32 nr;				/* entries in use */
 	u32 bucket_mask;		/* buckets - 1, a power of two */
