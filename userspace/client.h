@@ -69,7 +69,7 @@ struct cgf_profile_row {
 	/* Complain mode's learned records (LEARNED_GET), when the profile keeps them. */
 	bool learning;
 	uint32_t learned, learned_capacity;
-	uint64_t learned_missed;		/* distinct refusals that found the set full */
+	uint64_t learned_missed;		/* refusals not kept: the set was full */
 };
 
 struct cgf_attach_row {

@@ -637,7 +637,7 @@ int cgf_cmd_learn(const struct cgf_inv *inv)
 	if (!err || err == -ENOENT)
 		learn_summary(&req, &st);
 	if (missed)
-		cgf_err("learn: %" PRIu64 " distinct refusal%s found the module's learned records full: rules for them are missing (raise the module parameter learn_records, then load the profile in complain mode again)\n",
+		cgf_err("learn: %" PRIu64 " refusal%s found the module's learned records full: rules for them are missing (raise the module parameter learn_records, then load the profile in complain mode again)\n",
 			missed, missed == 1 ? "" : "s");
 	/* The ring keeps the newest records only: older ones may have held more to learn. */
 	if (!err && !learned && list.n && list.recs[0].seq > 1) {
