@@ -1070,18 +1070,21 @@ out:
  */
 enum perm_cmd {
 	P_STATUS, P_BEGIN, P_ADD, P_COMMIT, P_ABORT, P_GET, P_GET_DUMP, P_MODE, P_ATTACH,
-	P_DETACH, P_ATTACH_DUMP, P_REMOVE, P_REMOVE_FORCE, P_LOCK, P_RULE_DUMP, P_NR,
+	P_DETACH, P_ATTACH_DUMP, P_REMOVE, P_REMOVE_FORCE, P_LOCK, P_RULE_DUMP,
+	P_LEARNED_DUMP, P_NR,
 };
 
 static bool perm_is_dump(int cmd)
 {
-	return cmd == P_GET_DUMP || cmd == P_ATTACH_DUMP || cmd == P_RULE_DUMP;
+	return cmd == P_GET_DUMP || cmd == P_ATTACH_DUMP || cmd == P_RULE_DUMP ||
+	       cmd == P_LEARNED_DUMP;
 }
 
 static const char *const perm_names[P_NR] = {
 	"STATUS", "PROFILE_BEGIN", "PROFILE_ADD", "PROFILE_COMMIT", "PROFILE_ABORT",
 	"PROFILE_GET", "PROFILE_GET dump", "PROFILE_MODE", "ATTACH", "DETACH",
 	"ATTACH_GET dump", "PROFILE_REMOVE", "PROFILE_REMOVE FORCE", "LOCK", "RULE_GET dump",
+	"LEARNED_GET dump",
 };
 
 struct perm_ctx {
@@ -1122,10 +1125,12 @@ static int perm_send(struct perm_ctx *p, enum perm_cmd cmd)
 	case P_ATTACH_DUMP:
 		err = cgf_attach_dump(&c, NULL, 0, &n);
 		goto done;
-	case P_RULE_DUMP: {
+	case P_RULE_DUMP:
+	case P_LEARNED_DUMP: {
 		static struct genl_reply r;
 
-		cgf_msg_init(&c, &msg, CGFENCE_CMD_RULE_GET);
+		cgf_msg_init(&c, &msg, cmd == P_RULE_DUMP ? CGFENCE_CMD_RULE_GET :
+							    CGFENCE_CMD_LEARNED_GET);
 		msg.nlh.nlmsg_flags = NLM_F_REQUEST;
 		genl_put_str(&msg, CGFENCE_A_PROFILE_NAME, "ctl-perm");
 		err = genl_dump(&c.s, &msg, &r, NULL, NULL);
@@ -2160,7 +2165,7 @@ int main(int argc, char **argv)
 		 case_perm_inherited_socket, NULL);
 	tap_case("from another network namespace: every command ENOENT, store unchanged",
 		 case_perm_netns, NULL);
-	tap_case("as nobody: the refused dumps (PROFILE_GET, ATTACH_GET, RULE_GET) carry an extack message",
+	tap_case("as nobody: the refused dumps (PROFILE_GET, ATTACH_GET, RULE_GET, LEARNED_GET) carry an extack message",
 		 case_perm_dump_extack, NULL);
 	tap_case("BEGIN without each required attribute: EINVAL with extack",
 		 case_bad_begin_missing, NULL);
