@@ -24,6 +24,11 @@
 #define CAPACITY	256
 #define PROFILE		"l-learn"
 #define PARAMS		"/sys/module/cgfence/parameters/"
+/* Two names longer than a record holds, the same in the 252 bytes a record keeps. */
+#define LONG_DIR	DIR "/" A50 A50 A50 A50 A50
+#define A50		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LONG_1		LONG_DIR "/" A50 A50 "1"
+#define LONG_2		LONG_DIR "/" A50 A50 "2"
 
 static const struct cgf_file_rule allow_public[] = {
 	{ 1, ALLOW, R, PUBLIC },
@@ -38,6 +43,7 @@ static void file_name(char *buf, size_t len, int i)
 struct opens {
 	int from, to, times;
 	int want;		/* what each open of a file gets: 0, or -EACCES in enforce mode */
+	bool long_names;	/* open LONG_1 and LONG_2 too */
 };
 
 static int child_opens(void *arg)
@@ -54,6 +60,8 @@ static int child_opens(void *arg)
 				tap_diag("open %s: %s, want %s", path, errname(err),
 					 errname(o->want));
 		}
+	if (o->long_names && (try_open(LONG_1, O_RDONLY) || try_open(LONG_2, O_RDONLY)))
+		bad = tap_fail("open of the long names refused in complain mode");
 	err = try_open(PUBLIC, O_RDONLY);
 	if (err)
 		tap_diag("open %s (allowed by rule 1): %s", PUBLIC, errname(err));
@@ -119,6 +127,7 @@ struct scan {
 	const char *cgroup;		/* the path each record must carry */
 	bool ring;			/* a DENIAL dump: other profiles' records are skipped */
 	unsigned int n, bad, others, public;
+	unsigned int cut;		/* records of LONG_DIR, cut to 252 bytes and "..." */
 	unsigned char files[NFILES];	/* records naming each file */
 };
 
@@ -165,6 +174,10 @@ static int scan_one(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (!strcmp(object, PUBLIC)) {
 		s->public++;
+	} else if (!strncmp(object, LONG_1, 252)) {
+		if (strlen(object) != 255 || strcmp(object + 252, "..."))
+			s->bad++;
+		s->cut++;
 	} else if (sscanf(object, DIR "/f%d", &i) == 1 && i >= 0 && i < NFILES) {
 		if (kind != CGFENCE_DENIAL_FILE || strcmp(str_attr(tb[CGFENCE_A_DENIAL_OP]), "open"))
 			s->bad++;
@@ -224,7 +237,8 @@ static int setup(void)
 	char path[64];
 	int i;
 
-	if (mkdir_p(DIR) || make_file(PUBLIC, "public\n", 0644))
+	if (mkdir_p(LONG_DIR) || make_file(PUBLIC, "public\n", 0644) ||
+	    make_file(LONG_1, "1\n", 0644) || make_file(LONG_2, "2\n", 0644))
 		return -1;
 	for (i = 0; i < NFILES; i++) {
 		file_name(path, sizeof(path), i);
@@ -242,8 +256,8 @@ static int setup(void)
  */
 static int case_learned(void *arg)
 {
-	struct opens first = { 0, 200, 2, 0 }, enforced = { 200, 201, 1, -EACCES };
-	struct opens all = { 0, NFILES, 1, 0 };
+	struct opens first = { 0, 200, 2, 0, true }, enforced = { 200, 201, 1, -EACCES, false };
+	struct opens all = { 0, NFILES, 1, 0, false };
 	struct cgf_snapshot before, after;
 	struct scan s, ring;
 	unsigned int others;
@@ -268,11 +282,14 @@ static int case_learned(void *arg)
 	ret |= run_confined(&b, NULL, child_opens, &first);
 	if (scan_learned(&c, &b, cgroup, &s))
 		goto out;
-	others = s.others;
+	others = s.others + s.cut;
 	if (files_seen(&s, 0, 200, 1) || files_seen(&s, 200, NFILES, 0) || s.public)
 		ret = tap_fail("learned: each of f000-f199 once, nothing else of the files, not %s",
 			       PUBLIC);
-	tap_diag("learned: %u records, %u of them the child's own", s.n, others);
+	if (s.cut != 1)
+		ret = tap_fail("learned: %u records of the two long names, want 1: they read the same",
+			       s.cut);
+	tap_diag("learned: %u records, %u of them the child's own", s.n, s.others);
 	ret |= expect_state(&c, "after 400 opens of 200 files", true, s.n, 0);
 
 	memset(&ring, 0, sizeof(ring));
@@ -368,7 +385,7 @@ int main(int argc, char **argv)
 	tap_init(argc, argv);
 	tap_plan(3);
 	tap_case("insmod cgfence.ko", case_cgfence_insmod, NULL);
-	tap_case("complain mode keeps each distinct refusal once beyond the rate limit; enforce adds none; full: missed counted; replace starts anew; errors ENODATA/EINVAL/ENOENT",
+	tap_case("complain mode keeps each distinct refusal once beyond the rate limit (names cut alike: one); enforce adds none; full: missed counted; replace starts anew; errors ENODATA/EINVAL/ENOENT",
 		 case_learned, NULL);
 	tap_case("rmmod cgfence", case_cgfence_rmmod, NULL);
 	for (i = 0; i < NFILES; i++) {
@@ -376,6 +393,9 @@ int main(int argc, char **argv)
 		unlink(path);
 	}
 	unlink(PUBLIC);
+	unlink(LONG_1);
+	unlink(LONG_2);
+	rmdir(LONG_DIR);
 	rmdir(DIR);
 	return tap_done();
 }
