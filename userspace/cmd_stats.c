@@ -154,7 +154,20 @@ static void prom_attachment_labels(FILE *f, const struct cgf_attach_row *a)
 	}
 }
 
-enum prom_field { PROM_DECISIONS, PROM_DENIALS, PROM_DROPPED };
+enum prom_field { PROM_DECISIONS, PROM_DENIALS, PROM_DROPPED, PROM_LEARNED_MISSED };
+
+/* "NAME{" and the labels of profile or attachment @i, left open for more. */
+static void prom_sample_start(FILE *f, const struct cgf_listing *l, bool profiles, size_t i,
+			      const char *name)
+{
+	fprintf(f, "%s{", name);
+	if (profiles) {
+		fputs("profile=", f);
+		prom_value(f, l->profiles[i].name);
+	} else {
+		prom_attachment_labels(f, &l->attachments[i]);
+	}
+}
 
 /* One family's samples for every profile (@profiles) or every attachment. */
 static void prom_samples(FILE *f, const struct cgf_listing *l, bool profiles, const char *name,
@@ -166,27 +179,23 @@ static void prom_samples(FILE *f, const struct cgf_listing *l, bool profiles, co
 
 	for (i = 0; i < n; i++) {
 		c = profiles ? &l->profiles[i].counters : &l->attachments[i].counters;
+		if (field == PROM_LEARNED_MISSED) {
+			/* Only profiles that keep learned records have the count. */
+			if (!l->profiles[i].learning)
+				continue;
+			prom_sample_start(f, l, profiles, i, name);
+			fprintf(f, "} %" PRIu64 "\n", l->profiles[i].learned_missed);
+			continue;
+		}
 		if (field != PROM_DENIALS) {
-			fprintf(f, "%s{", name);
-			if (profiles) {
-				fputs("profile=", f);
-				prom_value(f, l->profiles[i].name);
-			} else {
-				prom_attachment_labels(f, &l->attachments[i]);
-			}
+			prom_sample_start(f, l, profiles, i, name);
 			fprintf(f, "} %" PRIu64 "\n",
 				field == PROM_DECISIONS ? c->decisions : c->dropped);
 			continue;
 		}
 		for (v = 0; v < 2; v++) {
 			for (k = 0; k < CGF_DENIAL_KINDS; k++) {
-				fprintf(f, "%s{", name);
-				if (profiles) {
-					fputs("profile=", f);
-					prom_value(f, l->profiles[i].name);
-				} else {
-					prom_attachment_labels(f, &l->attachments[i]);
-				}
+				prom_sample_start(f, l, profiles, i, name);
 				fprintf(f, ",kind=\"%s\",verdict=\"%s\"} %" PRIu64 "\n",
 					cgf_denial_kind_name(k + 1) ?: "unknown",
 					v ? "would-deny" : "denied",
@@ -221,6 +230,9 @@ void cgf_stats_render_prometheus(FILE *f, const struct cgf_stats *st)
 	prom_family(f, "cgfence_profile_records_dropped_total", "counter",
 		    "Denial records of the profile the per-container rate limit dropped.");
 	prom_samples(f, l, true, "cgfence_profile_records_dropped_total", PROM_DROPPED);
+	prom_family(f, "cgfence_profile_learned_missed_total", "counter",
+		    "Complain-mode refusals the profile's full learned records could not keep.");
+	prom_samples(f, l, true, "cgfence_profile_learned_missed_total", PROM_LEARNED_MISSED);
 	prom_family(f, "cgfence_container_decisions_total", "counter",
 		    "Operations judged for the attached cgroup since it was attached.");
 	prom_samples(f, l, false, "cgfence_container_decisions_total", PROM_DECISIONS);

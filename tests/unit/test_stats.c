@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 				.denied = { 3, 1, 2, 0, 4 }, .would_deny = { 0 }, .dropped = 7 } },
 		{ .name = "learner", .mode = CGFENCE_MODE_COMPLAIN,
 		  .counters = { .present = true, .decisions = 10,
-				.would_deny = { 5, 0, 0, 0, 1 } } },
+				.would_deny = { 5, 0, 0, 0, 1 } },
+		  .learning = true, .learned = 6, .learned_capacity = 4096, .learned_missed = 3 },
 	};
 	struct cgf_attach_row attachments[] = {
 		{ 1234, "/system.slice/docker-" DOCKER_ID ".scope", "web",
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	(void)argc;
-	tap_plan(9);
+	tap_plan(10);
 
 	text = render(cgf_stats_render_plain, &st);
 	tap_is_str(text,
@@ -90,6 +91,12 @@ int main(int argc, char **argv)
 	       strstr(text,
 		      "cgfence_profile_denials_total{profile=\"learner\",kind=\"file\",verdict=\"would-deny\"} 5\n"),
 	       "prometheus: denials by kind and verdict");
+	/* Only a profile that keeps learned records has a missed count. */
+	tap_ok(text && strstr(text,
+			      "# TYPE cgfence_profile_learned_missed_total counter\n"
+			      "cgfence_profile_learned_missed_total{profile=\"learner\"} 3\n") &&
+	       !strstr(text, "cgfence_profile_learned_missed_total{profile=\"web\"}"),
+	       "prometheus: learned records missed, for the profile that keeps them only");
 	tap_ok(text && strstr(text,
 			      "cgfence_container_decisions_total{cgroup=\"/system.slice/docker-" DOCKER_ID ".scope\","
 			      "cgroup_id=\"1234\",profile=\"web\",runtime=\"docker\",container_id=\"" DOCKER_ID "\"} 100\n") &&
