@@ -268,14 +268,14 @@ static uint32_t get_u32_or(struct nlattr *attr, uint32_t none)
 static void split_origin(const char *origin, struct cgf_policy_rule *rule,
 			 struct cgf_arena *arena)
 {
-	const char *col = strrchr(origin, ':'), *line;
+	const char *col = strrchr(origin, ':');
+	const char *line = col ? memrchr(origin, ':', (size_t)(col - origin)) : NULL;
 	char *end;
 	long l, c;
 
 	rule->src_file = origin;
-	for (line = col ? col - 1 : NULL; line && line > origin && *line != ':'; line--)
-		;
-	if (!col || !line || line == origin || *line != ':')
+	/* No second colon, or nothing before it: no file name to split off. */
+	if (!line || line == origin)
 		return;
 	l = strtol(line + 1, &end, 10);
 	if (end != col || l <= 0 || l > INT32_MAX)
