@@ -281,9 +281,10 @@ static void opt_synopsis(FILE *f, enum cgf_opt_id id)
 		fprintf(f, " [--%s]", o->name);
 }
 
-static void opt_line(FILE *f, enum cgf_opt_id id)
+static void opt_line(FILE *f, const struct cgf_cmd *cmd, enum cgf_opt_id id)
 {
 	const struct cgf_opt *o = &cgf_opts[id];
+	const char *help = cmd->opt_help[id] ?: o->help;
 	char left[64];
 
 	snprintf(left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
@@ -291,9 +292,9 @@ static void opt_line(FILE *f, enum cgf_opt_id id)
 		 o->arg ? " " : "", o->arg ? o->arg : "");
 	/* An option too long for the column gets its help on a line of its own. */
 	if (strlen(left) + 2 > OPT_COL - 2)
-		fprintf(f, "  %s\n%*s%s\n", left, OPT_COL, "", o->help);
+		fprintf(f, "  %s\n%*s%s\n", left, OPT_COL, "", help);
 	else
-		fprintf(f, "  %-*s%s\n", OPT_COL - 2, left, o->help);
+		fprintf(f, "  %-*s%s\n", OPT_COL - 2, left, help);
 }
 
 /* An option the argument synopsis already names ("NAME (PATH | --pid PID)") is not repeated. */
@@ -323,8 +324,8 @@ void cgf_cmd_usage(FILE *f, const struct cgf_cmd *cmd)
 	fprintf(f, "\n\n%s\n\noptions:\n", cmd->help);
 	for (id = 0; id < CGF_OPT_COUNT; id++)
 		if (id != CGF_OPT_HELP && (cmd->opts & CGF_OPTF(id)))
-			opt_line(f, id);
-	opt_line(f, CGF_OPT_HELP);
+			opt_line(f, cmd, id);
+	opt_line(f, cmd, CGF_OPT_HELP);
 	fprintf(f, "\n%s", exit_codes);
 }
 

@@ -64,6 +64,8 @@ struct cgf_cmd {
 	const char *summary;	/* one line for the command list */
 	const char *help;	/* paragraph for "cgfence CMD --help" */
 	unsigned int opts;	/* CGF_OPTF() of the accepted options; --help always is */
+	/* What an option means here when cgf_opts[]' general help would mislead; NULL: that. */
+	const char *opt_help[CGF_OPT_COUNT];
 	int min_args;
 	int max_args;		/* at most CGF_MAX_ARGS */
 	/*

@@ -283,6 +283,7 @@ const struct cgf_cmd cgf_commands[] = {
 			"hook then reads. cgfence-runc, the runtime Docker is given, runs this\n"
 			"before runc create and run.",
 		.opts = CGF_OPTF(CGF_OPT_HOOK_PATH) | CGF_OPTF(CGF_OPT_PROFILE),
+		.opt_help = { [CGF_OPT_PROFILE] = "the hook attaches the profile NAME" },
 		.check = cgf_check_oci_prepare,
 		.min_args = 1,
 		.max_args = 1,

@@ -196,6 +196,14 @@ if [ "$tool_ok" -eq 1 ]; then
 	check "'cgfence status --help' prints the status usage on stdout" \
 		first_line_is "usage: cgfence status [--json]" "$stdout"
 
+	# An option whose general help would mislead says what it means for the command.
+	run_tool "$tool" oci-prepare --help
+	check "'cgfence oci-prepare --help': --profile is the profile the hook attaches" \
+		grep -q '^      --profile NAME  the hook attaches the profile NAME$' <<<"$stdout"
+	run_tool "$tool" stats --help
+	check "'cgfence stats --help': --profile keeps its general help" \
+		grep -q '^      --profile NAME  only the profile NAME$' <<<"$stdout"
+
 	run_tool "$tool" --version
 	check "'cgfence --version' exits 0" [ "$rc" -eq 0 ]
 	check "'cgfence --version' prints the header's version" [ "$stdout" = "cgfence $version" ]
