@@ -403,6 +403,12 @@ if [ "$tool_ok" -eq 1 ]; then
 		[ "$(cat "$oci/runc.args" 2>/dev/null)" = "$(printf '%s\n' create -b "$oci/bundle" c1)" ]
 	check "cgfence-runc --cgfence-profile NAME: the annotation names it" \
 		grep -qF '"org.cgfence.profile":"restricted"' "$oci/bundle/config.json"
+	rm -f "$oci/runc.args"
+	runc_wrapper --cgfence-profile= create -b "$oci/bundle" c1
+	check "cgfence-runc --cgfence-profile= (empty) exits 1" [ "$rc" -eq 1 ]
+	check "cgfence-runc --cgfence-profile= (empty): runc is not run" [ ! -e "$oci/runc.args" ]
+	check "cgfence-runc --cgfence-profile= (empty): says so" \
+		[ "$stderr" = "cgfence-runc: option --cgfence-profile needs a value; not running runc" ]
 	rm -rf "$oci"
 fi
 
