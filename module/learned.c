@@ -6,6 +6,7 @@
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -39,6 +40,7 @@ struct cgf_learned *cgf_learned_alloc(void)
 	spin_lock_init(&learned->lock);
 	learned->capacity = capacity;
 	learned->bucket_mask = buckets - 1;
+	learned->seed = get_random_u32();
 	learned->buckets = (u32 *)((u8 *)learned + size);
 	return learned;
 }
@@ -89,7 +91,7 @@ void cgf_learned_note(struct cgf_learned *learned, const struct cgf_report *repo
 	len = cgf_object_key(object, &cut);
 	hash = jhash(object, len, jhash_3words(report->op, report->denied,
 					       (u32)cgroup_id ^ (u32)(cgroup_id >> 32) ^ cut,
-					       0));
+					       learned->seed));
 
 	spin_lock_irqsave(&learned->lock, flags);
 	link = &learned->buckets[hash & learned->bucket_mask];

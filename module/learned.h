@@ -13,7 +13,7 @@
 
 /*
  * One distinct refusal: the same operation, object, denied bits and container seen
- * again only counts. No pointers, so a reader copies it whole.
+ * again changes nothing. No pointers, so a reader copies it whole.
  */
 struct cgf_learned_entry {
 	u64 cgroup_id;
@@ -39,6 +39,7 @@ struct cgf_learned {
 	u32 capacity;
 	u32 nr;				/* entries in use */
 	u32 bucket_mask;		/* buckets - 1, a power of two */
+	u32 seed;			/* of the hash: a container cannot aim names at one chain */
 	u64 missed;			/* refusals not kept: the entries were full */
 	u32 *buckets;			/* index + 1 of each chain's first entry */
 	u64 serial;			/* tells a dump the set it began on is gone */
