@@ -10,7 +10,7 @@ hooked=security_file_open
 
 for round in 1 2; do
 	r="round $round"
-	lines_before=$(dmesg | wc -l)
+	mark=$(dmesg_mark "t_load $r")
 
 	run_cmd insmod "$CGFENCE_KO"
 	[ "$run_rc" -eq 0 ] || show_run
@@ -52,14 +52,16 @@ for round in 1 2; do
 	[ "$rc" -eq 0 ] || tap_diag "enabled_functions:" "$(cat /sys/kernel/tracing/enabled_functions)"
 	tap_result "$r: $hooked is no longer traced" "$rc"
 
-	log=$(dmesg_since "$lines_before")
+	log=$(dmesg_since "$mark")
+	log_rc=$?
 	tap_diag "kernel log of this round:" "$log"
-	echo "$log" | grep -q 'cgfence: .*loaded' && echo "$log" | grep -q 'cgfence: .*unloaded'
+	[ "$log_rc" -eq 0 ] && echo "$log" | grep -q 'cgfence: .*loaded' &&
+		echo "$log" | grep -q 'cgfence: .*unloaded'
 	tap_result "$r: the kernel log reports the load and the unload" $?
 
 	bad=$(echo "$log" | grep -E "$KERNEL_TROUBLE_RE")
 	[ -z "$bad" ] || tap_diag "trouble in the kernel log:" "$bad"
-	[ -z "$bad" ]
+	[ "$log_rc" -eq 0 ] && [ -z "$bad" ]
 	tap_result "$r: no warning in the kernel log" $?
 done
 

@@ -89,9 +89,26 @@ audit_tail_start() {
 	done
 }
 
-# kernel log lines after the first N (dmesg | wc -l taken earlier).
+# dmesg_mark NAME: write a unique marker line into the kernel log and print it.
+# A line count would not do: once the ring is full, old lines fall out as new ones
+# come and the count stops moving.
+dmesg_mark() {
+	_mark="e2e-mark: $1 $$ $(cat /proc/sys/kernel/random/uuid)"
+	echo "$_mark" > /dev/kmsg
+	echo "$_mark"
+}
+
+# dmesg_since MARK: the kernel log after MARK; fails if MARK has left the ring,
+# since an empty answer would then hide whatever came after it.
 dmesg_since() {
-	dmesg | tail -n "+$(($1 + 1))"
+	dmesg > /tmp/dmesg_since.$$
+	if ! grep -qF -- "$1" /tmp/dmesg_since.$$; then
+		rm -f /tmp/dmesg_since.$$
+		echo "dmesg_since: the marker '$1' is no longer in the kernel ring"
+		return 1
+	fi
+	awk -v mark="$1" 'found { print } index($0, mark) { found = 1 }' /tmp/dmesg_since.$$
+	rm -f /tmp/dmesg_since.$$
 }
 
 NOBODY=65534
