@@ -16,8 +16,8 @@ TOOL_SRCS := $(wildcard $(TOP)/userspace/*.c)
 TOOL_HDRS := $(wildcard $(TOP)/userspace/*.h) $(TOP)/module/uapi/cgfence.h $(TOP)/module/ops_defs.h
 TOOL_LIB_SRCS := $(filter-out $(TOP)/userspace/main.c,$(TOOL_SRCS))
 
-.PHONY: all module test-modules tool deps check harness unit kunit e2e e2e-system demo install \
-	install-module install-tool clean checkpatch deb package-test
+.PHONY: all module test-modules tool deps check harness unit kunit fuzz stress e2e e2e-system demo \
+	install install-module install-tool clean checkpatch deb package-test
 
 all: module tool
 
@@ -70,6 +70,15 @@ unit:
 kunit:
 	@bash $(TOP)/tests/kunit/run.sh
 
+# libFuzzer on the engine (against the reference matcher) and the tool's decoders, FUZZ_SECONDS
+# (default 60) each; make check runs them for a few seconds each.
+fuzz:
+	@bash $(TOP)/tests/fuzz/run.sh
+
+# The e2e suite on Debian's 6.1 built with KASAN, lockdep and kmemleak (cached in build/).
+stress: tool
+	@bash $(TOP)/tests/stress/run.sh
+
 e2e: tool test-modules
 	@bash $(TOP)/tests/e2e/run.sh
 
@@ -85,6 +94,7 @@ check: deps
 	@$(MAKE) --no-print-directory harness; echo $$? > $(BUILD)/results/harness.rc
 	@$(MAKE) --no-print-directory unit; echo $$? > $(BUILD)/results/unit.rc
 	@$(MAKE) --no-print-directory kunit; echo $$? > $(BUILD)/results/kunit.rc
+	@bash $(TOP)/tests/fuzz/run.sh --short; echo $$? > $(BUILD)/results/fuzz.rc
 	@if [ ! -e $(BUILD)/results/build.failed ]; then \
 		bash $(TOP)/tests/e2e/run.sh; echo $$? > $(BUILD)/results/e2e.rc; fi
 	@# The package suite makes the .debs that the system suite installs into its image.

@@ -19,7 +19,8 @@ die() { echo "cgfence deps: $*" >&2; exit 1; }
 # VM tests' ext4 images; runc and crun: real container runtimes in the VM, t_runtimes;
 # mini-httpd and openssl: real dynamically linked programs confined by the rule sets, t_rulesets;
 # debootstrap: the Debian system image of tests/system; dpkg-dev, debhelper, dh-dkms and dkms:
-# make deb and tests/package, openssl for the MOK key dkms signs with there).
+# make deb and tests/package, openssl for the MOK key dkms signs with there; clang and its
+# runtime libraries: the libFuzzer targets of tests/fuzz).
 packages=(
 	build-essential bc bison flex cpio kmod xz-utils pkg-config python3
 	libelf-dev libssl-dev
@@ -31,6 +32,7 @@ packages=(
 	mini-httpd
 	debootstrap
 	dpkg-dev debhelper dh-dkms dkms openssl
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -10,5 +10,5 @@ set -u
 dir=${1:?usage: summary.sh RESULTS_DIR [SUITE...]}
 shift
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[ $# -gt 0 ] || set -- harness unit kunit e2e system package
+[ $# -gt 0 ] || set -- harness unit kunit fuzz e2e system package
 exec python3 "$top/tests/tap.py" summary --expected-skips "$top/tests/expected-skips" "$dir" "$@"
