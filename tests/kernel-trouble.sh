@@ -11,7 +11,8 @@ kernel_trouble_re='BUG:|WARNING:|Oops|RCU stall|rcu_sched self-detected stall|rc
 kernel_trouble_re+='lockdep|possible circular locking|possible recursive locking|KASAN|'
 kernel_trouble_re+='general protection fault|Kernel panic|UBSAN|refcount_t:|'
 kernel_trouble_re+='blocked for more than [0-9]+ seconds|soft lockup|hard LOCKUP|'
-kernel_trouble_re+='Watchdog detected hard LOCKUP|page allocation failure|Out of memory:'
+kernel_trouble_re+='Watchdog detected hard LOCKUP|page allocation failure|Out of memory:|'
+kernel_trouble_re+='new suspected memory leak'
 
 # The module's own error lines (its pr_err calls, module/*.c). A test that provokes one on
 # purpose writes kernel_expect_begin and kernel_expect_end to /dev/kmsg around it.

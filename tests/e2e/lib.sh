@@ -241,7 +241,8 @@ e2e_build() {
 		e2e_error="cannot lay out t_rulesets' programs and files: $(tail -c 2000 "$log")"
 		return 1
 	fi
-	for t in "$e2e_src"/t_*.c; do
+	# E2E_EXTRA_TESTS: a directory of more t_*.c for this image (make stress: tests/stress).
+	for t in "$e2e_src"/t_*.c ${E2E_EXTRA_TESTS:+"$E2E_EXTRA_TESTS"/t_*.c}; do
 		[ -e "$t" ] || continue
 		name=$(basename "$t" .c)
 		if ! e2e_cc "$root/e2e/tests/$name" "$t" "${helpers[@]}" >> "$log" 2>&1; then

@@ -13,7 +13,11 @@
 # "e2e KERNEL: ...", all in the one plan.
 # E2E_ONLY=t_x,t_y (a developer's shortcut), E2E_KERNELS=6.12 (only those kernels) and E2E_KO
 # (another module) narrow the run: the results say so, build/results/narrowed makes the
-# summary fail.
+# summary fail. make stress runs the suite on its debug kernel with E2E_KERNEL_ENVS (the
+# directory of its KERNEL.env), E2E_EXTRA_TESTS (a directory of more t_*.c), E2E_TAP (its
+# results file), E2E_BOOT_TIMEOUT and E2E_APPEND
+# (more kernel command line, read by the guest as environment: E2E_SLOW=N stretches each
+# test's time limit N times).
 set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,11 +25,11 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/tests/e2e/lib.sh"
 
 results="$top/build/results"
-tap_out="$results/e2e.tap"
+tap_out=${E2E_TAP:-$results/e2e.tap}
 tap_py="$top/tests/tap.py"
 # The main boot takes seven minutes on a quiet 2-core host (runc and crun containers among
 # its tests), more when the host is busy; each test has its own limit in the guest.
-boot_timeout=1500
+boot_timeout=${E2E_BOOT_TIMEOUT:-1500}
 
 # A run that cannot even boot still leaves a failing TAP file: never a missing or green one.
 fail_early() {
@@ -193,7 +197,8 @@ e2e_kernel() {
 	# The suite's own plan: every test built into the image ran exactly once.
 	{
 		missing=
-		for t in "$e2e_src"/t_*.c "$e2e_src"/guest/t_*.sh; do
+		for t in "$e2e_src"/t_*.c "$e2e_src"/guest/t_*.sh \
+			${E2E_EXTRA_TESTS:+"$E2E_EXTRA_TESTS"/t_*.c}; do
 			[ -e "$t" ] || continue
 			t=${t##*/}
 			t=${t%.*}

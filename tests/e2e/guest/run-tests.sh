@@ -14,8 +14,9 @@ set -u
 . /e2e/tap.sh
 
 tap_port=/dev/ttyS1
-per_test_timeout=60
-runtimes_timeout=240
+# E2E_SLOW (kernel command line): a debug kernel runs every test several times slower.
+per_test_timeout=$((60 * ${E2E_SLOW:-1}))
+runtimes_timeout=$((240 * ${E2E_SLOW:-1}))
 
 # Raw: the host must read exactly what the tests printed (no CR added, no echo).
 stty -F "$tap_port" raw -echo 2>/dev/null
