@@ -18,42 +18,14 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here=$top/tests/fuzz
 out=$top/build/fuzz
 results=$top/build/results
-tapfile=$results/fuzz.tap
-tap_py=$top/tests/tap.py
 seconds=${FUZZ_SECONDS:-60}
 [ "${1:-}" = "--short" ] && seconds=${FUZZ_SECONDS:-8}
-mkdir -p "$out/corpus" "$out/artifacts" "$results"
-rm -f "$tapfile" "$out/report.txt"
+mkdir -p "$out/corpus" "$out/artifacts"
+rm -f "$out/report.txt"
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$top/tests/runner.sh"
+runner_start fuzz
 
-lines=()
-finished=0
-
-result() { # STATUS NAME: STATUS 0 is ok
-	if [ "$1" -eq 0 ]; then
-		lines+=("ok - $2")
-	else
-		lines+=("not ok - $2")
-	fi
-}
-
-diag() { # TEXT: every line becomes a TAP comment
-	local l
-	[ -n "$1" ] || return 0
-	while IFS= read -r l; do
-		lines+=("#   $l")
-	done <<<"$1"
-}
-
-write_tap() {
-	local rc=$?
-	[ "$finished" -eq 1 ] || result 1 "fuzz: the runner reached its end (it stopped early, status $rc)"
-	printf '%s\n' "${lines[@]}" | python3 "$tap_py" number > "$tapfile"
-	cat "$tapfile"
-	python3 "$tap_py" check --name fuzz --expected-skips "$top/tests/expected-skips" "$tapfile" >&2 &&
-		[ "$rc" -eq 0 ] && exit 0
-	exit 1
-}
-trap write_tap EXIT
 
 cc=${FUZZ_CC:-clang}
 # shellcheck disable=SC2054 # the commas belong to -fsanitize

@@ -13,30 +13,9 @@ set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$top/build
 work=$build/package
-results=$build/results
-tapfile=$results/package.tap
-tap_py=$top/tests/tap.py
-mkdir -p "$results"
-rm -f "$tapfile"
-
-lines=()
-finished=0
-
-result() { # STATUS NAME: STATUS 0 is ok
-	if [ "$1" -eq 0 ]; then
-		lines+=("ok - package: $2")
-	else
-		lines+=("not ok - package: $2")
-	fi
-}
-
-diag() { # TEXT: every line becomes a TAP comment
-	local l
-	[ -n "$1" ] || return 0
-	while IFS= read -r l; do
-		lines+=("#   $l")
-	done <<<"$1"
-}
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$top/tests/runner.sh"
+runner_start package "package: "
 
 check() { # NAME COMMAND...: the command's status is the result
 	local name=$1
@@ -45,16 +24,6 @@ check() { # NAME COMMAND...: the command's status is the result
 	result $? "$name"
 }
 
-write_tap() {
-	local rc=$?
-	[ "$finished" -eq 1 ] || result 1 "the runner reached its end (it stopped early, status $rc)"
-	printf '%s\n' "${lines[@]}" | python3 "$tap_py" number >"$tapfile"
-	cat "$tapfile"
-	python3 "$tap_py" check --name package --expected-skips "$top/tests/expected-skips" \
-		"$tapfile" >&2 && [ "$rc" -eq 0 ] && exit 0
-	exit 1
-}
-trap write_tap EXIT
 
 # Everything this suite runs, each named with the package it comes from.
 missing=()

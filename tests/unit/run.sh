@@ -6,49 +6,12 @@ set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$top/build
 out=$build/unit
-results=$build/results
-tapfile=$results/unit.tap
-mkdir -p "$out" "$results"
-rm -f "$tapfile"
-
+mkdir -p "$out"
 tap_py=$top/tests/tap.py
-lines=()
-n=0
-failed=0
-finished=0
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$top/tests/runner.sh"
+runner_start unit
 
-# Results are collected unnumbered; tests/tap.py numbers them under one plan at the end.
-result() { # STATUS NAME: STATUS 0 is ok
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		lines+=("ok - $2")
-	else
-		lines+=("not ok - $2")
-		failed=$((failed + 1))
-	fi
-}
-
-diag() { # TEXT: every line becomes a TAP comment
-	local l
-	[ -n "$1" ] || return 0
-	while IFS= read -r l; do
-		lines+=("#   $l")
-	done <<<"$1"
-}
-
-# Written on any exit, so even a script error leaves a counted result behind.
-write_tap() {
-	local rc=$?
-	if [ "$finished" -ne 1 ]; then
-		result 1 "unit: the runner reached its end (it stopped early, status $rc)"
-	fi
-	printf '%s\n' "${lines[@]}" | python3 "$tap_py" number >"$tapfile"
-	cat "$tapfile"
-	python3 "$tap_py" check --name unit --expected-skips "$top/tests/expected-skips" "$tapfile" >&2 &&
-		[ "$rc" -eq 0 ] && exit 0
-	exit 1
-}
-trap write_tap EXIT
 
 # The Makefile is the one place that knows the tool's flags and sources.
 make_var() {
