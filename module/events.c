@@ -184,7 +184,7 @@ bool cgf_events_record(const struct cgf_report *report)
 	ev->op = cgf_op_name(report->op);
 	ev->kind = cgf_op_kind(report->op);
 	ev->verdict = report->enforced ? CGFENCE_VERDICT_DENIED : CGFENCE_VERDICT_WOULD_DENY;
-	get_task_comm(ev->comm, current);
+	cgf_current_comm(ev->comm);
 	slot = READ_ONCE(att->slot);
 	strscpy(ev->profile, slot->name, sizeof(ev->profile));
 	ev->generation = READ_ONCE(slot->generation);

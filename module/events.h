@@ -4,6 +4,7 @@
 #define _CGFENCE_EVENTS_H
 
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -35,6 +36,20 @@ struct cgf_event {
 };
 
 struct cgf_attachment;
+
+/*
+ * The caller's name without task_lock(): a hook can run with some task's alloc_lock held
+ * (ptrace_may_access() holds the target's), so taking the caller's would order that lock
+ * against the ring's and the learned sets' locks (lockdep saw it in make stress). comm is
+ * always NUL terminated and only its own task or set_task_comm() rewrites it; a racing
+ * rename gives a mix of two names, never an unterminated one (Linux 6.13 made
+ * get_task_comm() lockless on the same grounds).
+ */
+static inline void cgf_current_comm(char comm[TASK_COMM_LEN])
+{
+	memcpy(comm, current->comm, TASK_COMM_LEN);
+	comm[TASK_COMM_LEN - 1] = '\0';
+}
 
 /* A refusal (or, in complain mode, a would-be refusal) as the judging core reports it. */
 struct cgf_report {

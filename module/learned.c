@@ -114,7 +114,7 @@ void cgf_learned_note(struct cgf_learned *learned, const struct cgf_report *repo
 	e->rule_id = report->rule_id;
 	e->pid = task_pid_nr(current);
 	e->op = report->op;
-	get_task_comm(e->comm, current);
+	cgf_current_comm(e->comm);
 	memcpy(e->object, object, len);
 	strscpy(e->object + len, cut ? "..." : "", sizeof(e->object) - len);
 	*link = ++learned->nr;
