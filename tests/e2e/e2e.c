@@ -932,7 +932,7 @@ pid_t start_in_cgroup(const char *dir, int (*pre)(void *arg), int (*fn)(void *ar
 	if (pid == 0) {
 		close(ready[0]);
 		close(go[1]);
-		alarm(20);
+		alarm(tap_seconds(20));
 		c = pre ? (pre(arg) ? 'f' : 'r') : 'r';
 		if (write(ready[1], &c, 1) != 1 || c != 'r')
 			_exit(2);

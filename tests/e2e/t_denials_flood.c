@@ -244,7 +244,7 @@ static pid_t start_flood(const char *dir, struct opens *o)
 	if (pid < 0)
 		return tap_fail("fork: %s", errname(-errno));
 	if (pid == 0) {
-		alarm(50);
+		alarm(tap_seconds(50));
 		if (cgroup_move(dir, 0))
 			_exit(2);
 		_exit(opens_fn(o) ? 1 : 0);

@@ -1028,7 +1028,7 @@ static pid_t spawn_sleeper(const char *dir)
 	if (pid < 0)
 		return tap_fail("fork: %s", errname(-errno));
 	if (pid == 0) {
-		alarm(60);
+		alarm(tap_seconds(60));
 		for (;;)
 			pause();
 	}
@@ -1176,7 +1176,7 @@ static int child_tasks(void *arg)
 	if (own < 0)
 		return tap_fail("fork: %s", errname(-errno));
 	if (own == 0) {
-		alarm(20);
+		alarm(tap_seconds(20));
 		for (;;)
 			pause();
 	}

@@ -28,6 +28,12 @@ int tap_fail(const char *fmt, ...) __printf(1, 2);
  */
 bool tap_case(const char *desc, tap_case_fn fn, void *arg);
 
+/*
+ * A time limit of @seconds, times E2E_SLOW (the guest's environment, from the kernel command
+ * line): make stress runs the suite on a debug kernel several times slower.
+ */
+unsigned int tap_seconds(unsigned int seconds);
+
 /* Returns the program's exit status: 0 only if every result passed and their number is the plan. */
 int tap_done(void);
 
