@@ -4,7 +4,7 @@
 #
 # Usage: tests/stress/run.sh
 # Environment:
-#   STRESS_SLOW=N          each test's time limits in the guest, times N (default 8: KASAN and
+#   STRESS_SLOW=N          each test's time limits in the guest, times N (default 16: KASAN and
 #                          lockdep under QEMU's emulation)
 #   STRESS_NLFUZZ_SECONDS  how long t_nl_fuzz's root phase runs (default 120; its user phase
 #                          runs a third of that)
@@ -16,7 +16,7 @@ set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$top/build/stress
-slow=${STRESS_SLOW:-8}
+slow=${STRESS_SLOW:-16}
 nlfuzz=${STRESS_NLFUZZ_SECONDS:-120}
 load=${STRESS_SECONDS:-120}
 mkdir -p "$work"
