@@ -292,7 +292,7 @@ e2e_boot() {
 	# in one of them: an emulator race, not a kernel bug. Both vCPUs then share one thread.
 	timeout -k 5 "$limit" qemu-system-x86_64 \
 		-nodefaults -no-user-config -display none -no-reboot \
-		-accel tcg,thread=single -m 1024 -smp 2 \
+		-accel tcg,thread=single -m "${E2E_MEM:-1024}" -smp 2 \
 		-kernel "$VMLINUZ" -initrd "$e2e_work/initramfs.cpio.gz" \
 		-append "console=ttyS0,115200 panic=-1 oops=panic E2E_MODE=$mode${extra:+ $extra}${E2E_APPEND:+ $E2E_APPEND}" \
 		-serial "file:$e2e_work/guest.log" -serial "file:$e2e_work/tap.raw" \

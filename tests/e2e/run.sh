@@ -15,7 +15,7 @@
 # (another module) narrow the run: the results say so, build/results/narrowed makes the
 # summary fail. make stress runs the suite on its debug kernel with E2E_KERNEL_ENVS (the
 # directory of its KERNEL.env), E2E_EXTRA_TESTS (a directory of more t_*.c), E2E_TAP (its
-# results file), E2E_BOOT_TIMEOUT and E2E_APPEND
+# results file), E2E_BOOT_TIMEOUT, E2E_MEM (the guest's MiB) and E2E_APPEND
 # (more kernel command line, read by the guest as environment: E2E_SLOW=N stretches each
 # test's time limit N times).
 set -u
