@@ -52,14 +52,21 @@ cat "$work/e2e.out"
 
 # The figures for docs/reliability.md.
 log=$top/build/e2e/guest-debug-main.log
-leaks=$(tr -d '\r' < "$log" 2> /dev/null | sed -n '/=== e2e: kmemleak ===/,/=== e2e: end of kmemleak ===/p' |
-	grep -c '^unreferenced object')
+if tr -d '\r' < "$log" 2> /dev/null | grep -q '^=== e2e: end of kmemleak ===$'; then
+	leaks=$(tr -d '\r' < "$log" | sed -n '/=== e2e: kmemleak ===/,/=== e2e: end of kmemleak ===/p' |
+		grep -c '^unreferenced object')
+	leak_line="kmemleak: $leaks unreferenced objects after the main boot"
+else
+	# A boot that died or timed out never dumped: that is not zero leaks.
+	leaks=-1
+	leak_line="kmemleak: no dump (the main boot did not reach its end)"
+fi
 {
 	echo "stress: $(date -u +%Y-%m-%dT%H:%MZ), kernel $KVER (tests/stress/debug.config)," \
 		"$(($(date +%s) - start)) s in all, guest time limits x$slow"
 	grep -E '^# (VM run of|as root|as nobody|worker|the fuzzer left|reader|memory)' "$work/e2e.out"
 	grep -E '^(not )?ok .*(t_stress: (confined|host)|t_faults: )' "$work/e2e.out"
-	echo "kmemleak: $leaks unreferenced objects after the main boot"
+	echo "$leak_line"
 	grep -E '^# e2e: [0-9]+ passed' "$work/e2e.out" || tail -n 1 "$work/e2e.out"
 } | tee "$work/report.txt"
 [ "$leaks" -eq 0 ] || rc=1
