@@ -8,7 +8,9 @@
 # The kernel itself went wrong: a bug, a warning, a crash, a stall, a hang, a lockup, an
 # allocation that failed.
 kernel_trouble_re='BUG:|WARNING:|Oops|RCU stall|rcu_sched self-detected stall|rcu: INFO:|'
-kernel_trouble_re+='lockdep|possible circular locking|possible recursive locking|KASAN|'
+# Not the bare word lockdep: a lockdep kernel says "RCU lockdep checking is enabled" at boot.
+kernel_trouble_re+='possible circular locking|possible recursive locking|inconsistent lock state|'
+kernel_trouble_re+='DEBUG_LOCKS_WARN_ON|suspicious RCU usage|bad unlock balance|held lock freed|KASAN|'
 kernel_trouble_re+='general protection fault|Kernel panic|UBSAN|refcount_t:|'
 kernel_trouble_re+='blocked for more than [0-9]+ seconds|soft lockup|hard LOCKUP|'
 kernel_trouble_re+='Watchdog detected hard LOCKUP|page allocation failure|Out of memory:|'
