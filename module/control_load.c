@@ -5,6 +5,7 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -130,12 +131,20 @@ static void cgf_rule_free_strings(struct cgf_rule *rule)
 	}
 }
 
+/*
+ * Process context (a request, or the release of its socket), under cgf_txn_lock only.
+ * Freeing 100,000 rules took 26 s on make stress's KASAN kernel and tripped the
+ * soft-lockup watchdog: let others run between rules.
+ */
 static void cgf_rules_free(struct cgf_rule *rules, u32 nr)
 {
 	u32 i;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		cgf_rule_free_strings(&rules[i]);
+		if (!(i % 1024))
+			cond_resched();
+	}
 }
 
 static void cgf_txn_free(struct cgf_txn *txn)
