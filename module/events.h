@@ -4,8 +4,8 @@
 #define _CGFENCE_EVENTS_H
 
 #include <linux/moduleparam.h>
-#include <linux/string.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include <uapi/cgfence.h>
