@@ -47,7 +47,8 @@ objs=()
 for src in "${lib_srcs[@]}"; do
 	obj=$objdir/$(basename "$src" .c).o
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "${BASH_SOURCE[0]}" -nt "$obj" ] ||
-		[ -n "$(find "$top/userspace" "$top/module/uapi" -name '*.h' -newer "$obj" -print -quit)" ]; then
+		[ -n "$(find "$top/userspace" "$top/module/uapi" -name '*.h' -newer "$obj" \
+			-print -quit)" ]; then
 		"$cc" "${flags[@]}" -fsanitize=fuzzer-no-link -c -o "$obj" "$src" ||
 			fail "cannot compile $src"
 	fi
