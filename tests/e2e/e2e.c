@@ -224,6 +224,11 @@ static int status_from_reply(const struct genl_reply *r, __u16 family, struct cg
 	if (genl_attr_len(a) != 1)
 		return tap_fail("STATUS LOCKED has %u bytes, not 1", genl_attr_len(a));
 	st->locked = *(__u8 *)genl_attr_data(a);
+
+	a = tb[CGFENCE_A_STATUS_DENIALS_LOST];
+	if (!a || genl_attr_len(a) != 8)
+		return tap_fail("STATUS reply lacks a u64 DENIALS_LOST");
+	memcpy(&st->denials_lost, genl_attr_data(a), 8);
 	return 0;
 }
 
@@ -630,6 +635,32 @@ static int attach_from_msg(const struct nlmsghdr *nlh, struct cgf_attach_rec *re
 	if (tb[CGFENCE_A_ATTACH_ON_EXEC] && genl_attr_len(tb[CGFENCE_A_ATTACH_ON_EXEC]))
 		return tap_fail("ATTACH_GET: ATTACH_ON_EXEC is a flag, with no payload");
 	rec->on_exec = tb[CGFENCE_A_ATTACH_ON_EXEC];
+	return 0;
+}
+
+int cgf_denial_from_msg(const struct nlmsghdr *nlh, struct cgf_denial_rec *rec)
+{
+	const struct nlattr *tb[CGFENCE_A_MAX + 1];
+	unsigned int unknown;
+
+	memset(rec, 0, sizeof(*rec));
+	if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) < 0 ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_SEQ], &rec->seq, 8) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_TIME], &rec->time_ns, 8) ||
+	    !attr_fixed(tb[CGFENCE_A_CGROUP_ID], &rec->cgroup_id, 8) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_RULE_ID], &rec->rule_id, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_REQUESTED], &rec->requested, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_DENIED], &rec->denied, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_PID], &rec->pid, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_LOST], &rec->lost, 4) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_KIND], &rec->kind, 1) ||
+	    !attr_fixed(tb[CGFENCE_A_DENIAL_VERDICT], &rec->verdict, 1) ||
+	    !attr_str(tb[CGFENCE_A_CGROUP_PATH], rec->cgroup, sizeof(rec->cgroup)) ||
+	    !attr_str(tb[CGFENCE_A_PROFILE_NAME], rec->profile, sizeof(rec->profile)) ||
+	    !attr_str(tb[CGFENCE_A_DENIAL_OP], rec->op, sizeof(rec->op)) ||
+	    !attr_str(tb[CGFENCE_A_DENIAL_OBJECT], rec->object, sizeof(rec->object)) ||
+	    !attr_str(tb[CGFENCE_A_DENIAL_COMM], rec->comm, sizeof(rec->comm)))
+		return -1;
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct cgf_status {
 	__u32 profiles;
 	__u32 attachments;
 	__u8 locked;
+	__u64 denials_lost;	/* records dropped since the load */
 };
 
 /*
@@ -170,6 +171,17 @@ struct cgf_attach_rec {
 	bool on_exec;
 	__u32 pending;
 };
+
+/* One denial record, as a DENIAL dump or the denials multicast group carries it. */
+struct cgf_denial_rec {
+	__u64 seq, time_ns, cgroup_id;
+	__u32 rule_id, requested, denied, pid, lost;
+	__u8 kind, verdict;
+	char cgroup[256], profile[CGFENCE_MAX_NAME], op[32], object[256], comm[32];
+};
+
+/* 0 with @rec filled; -1 when a field is missing or has a bad size (not diagnosed). */
+int cgf_denial_from_msg(const struct nlmsghdr *nlh, struct cgf_denial_rec *rec);
 
 /* PROFILE_GET of one name (doit). */
 int cgf_profile_get(struct cgf_conn *c, const char *name, struct cgf_profile_rec *rec);

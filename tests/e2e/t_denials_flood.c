@@ -31,14 +31,14 @@
 #define RING_SIZE	1024
 /* A leak of one record per denial would be 100 MiB here; the ring itself is preallocated. */
 #define SLAB_SLACK_KB	(4 * 1024)
+/*
+ * KASAN keeps freed objects in a quarantine (up to 1/32 of memory) and Slab counts them
+ * until it recycles them, so there every transient allocation of a denial shows as growth
+ * (5.4 MB for 12,500 denials on make stress's kernel). That kernel's leak check is
+ * kmemleak; the slab check still catches a leak of a record per denial.
+ */
+#define KASAN_SLACK_KB_PER_DENIAL	1
 #define AVAIL_SLACK_KB	(16 * 1024)
-
-struct rec {
-	__u64 seq, time_ns, cgroup_id;
-	__u32 rule_id, requested, denied, pid, lost;
-	__u8 kind, verdict;
-	char cgroup[256], profile[CGFENCE_MAX_NAME], op[32], object[256], comm[32];
-};
 
 /* What the flooding child reports back. */
 struct flood_result {
@@ -56,73 +56,18 @@ struct opens {
 
 static struct genl_reply reply;
 
-static bool attr_u64(const struct nlattr *a, __u64 *v)
-{
-	if (!a || genl_attr_len(a) != 8)
-		return false;
-	memcpy(v, genl_attr_data(a), 8);
-	return true;
-}
-
-static bool attr_u32(const struct nlattr *a, __u32 *v)
-{
-	if (!a || genl_attr_len(a) != 4)
-		return false;
-	memcpy(v, genl_attr_data(a), 4);
-	return true;
-}
-
-static bool attr_u8(const struct nlattr *a, __u8 *v)
-{
-	if (!a || genl_attr_len(a) != 1)
-		return false;
-	*v = *(const __u8 *)genl_attr_data(a);
-	return true;
-}
-
-static bool attr_str(const struct nlattr *a, char *buf, size_t size)
-{
-	unsigned int len;
-
-	if (!a)
-		return false;
-	len = genl_attr_len(a);
-	if (!len || len > size || ((const char *)genl_attr_data(a))[len - 1])
-		return false;
-	memcpy(buf, genl_attr_data(a), len);
-	return true;
-}
-
 struct dump {
-	struct rec *recs;
+	struct cgf_denial_rec *recs;
 	unsigned int max, n;
 	int bad;
 };
 
 static int denial_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *tb[CGFENCE_A_MAX + 1];
 	struct dump *d = arg;
-	struct rec r;
-	unsigned int unknown;
+	struct cgf_denial_rec r;
 
-	memset(&r, 0, sizeof(r));
-	if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) < 0 ||
-	    !attr_u64(tb[CGFENCE_A_DENIAL_SEQ], &r.seq) ||
-	    !attr_u64(tb[CGFENCE_A_DENIAL_TIME], &r.time_ns) ||
-	    !attr_u64(tb[CGFENCE_A_CGROUP_ID], &r.cgroup_id) ||
-	    !attr_u32(tb[CGFENCE_A_DENIAL_RULE_ID], &r.rule_id) ||
-	    !attr_u32(tb[CGFENCE_A_DENIAL_REQUESTED], &r.requested) ||
-	    !attr_u32(tb[CGFENCE_A_DENIAL_DENIED], &r.denied) ||
-	    !attr_u32(tb[CGFENCE_A_DENIAL_PID], &r.pid) ||
-	    !attr_u32(tb[CGFENCE_A_DENIAL_LOST], &r.lost) ||
-	    !attr_u8(tb[CGFENCE_A_DENIAL_KIND], &r.kind) ||
-	    !attr_u8(tb[CGFENCE_A_DENIAL_VERDICT], &r.verdict) ||
-	    !attr_str(tb[CGFENCE_A_CGROUP_PATH], r.cgroup, sizeof(r.cgroup)) ||
-	    !attr_str(tb[CGFENCE_A_PROFILE_NAME], r.profile, sizeof(r.profile)) ||
-	    !attr_str(tb[CGFENCE_A_DENIAL_OP], r.op, sizeof(r.op)) ||
-	    !attr_str(tb[CGFENCE_A_DENIAL_OBJECT], r.object, sizeof(r.object)) ||
-	    !attr_str(tb[CGFENCE_A_DENIAL_COMM], r.comm, sizeof(r.comm))) {
+	if (cgf_denial_from_msg(nlh, &r)) {
 		d->bad++;
 		return 0;
 	}
@@ -159,28 +104,32 @@ static int dump_denials(__u64 from, struct dump *d)
 /* The module's count of records dropped since it was loaded. */
 static int status_lost(__u64 *lost)
 {
-	const struct nlattr *tb[CGFENCE_A_MAX + 1];
-	unsigned int unknown;
-	struct cgf_conn c;
-	struct genl_msg m;
-	int err;
+	struct cgf_status st;
 
-	if (cgf_conn_open(&c))
-		return -1;
-	cgf_msg_init(&c, &m, CGFENCE_CMD_STATUS);
-	err = genl_transact(&c.s, &m, &reply);
-	cgf_conn_close(&c);
-	if (err)
-		return tap_fail("STATUS: %s (%s)", errname(err), reply.extack);
-	if (!reply.n_msgs || genl_parse(&reply.nlh, tb, CGFENCE_A_MAX, &unknown) < 0 ||
-	    !attr_u64(tb[CGFENCE_A_STATUS_DENIALS_LOST], lost))
-		return tap_fail("STATUS: no u64 CGFENCE_A_STATUS_DENIALS_LOST in the reply");
+	if (cgf_status_query(&st))
+		return tap_fail("STATUS failed");
+	*lost = st.denials_lost;
 	return 0;
 }
 
 #define MEMINFO	"/proc/meminfo"
 
 /* MemAvailable and Slab, in kB. */
+/* A kernel built with KASAN has its quarantine's functions (root reads their names). */
+static bool kernel_has_kasan(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " kasan_quarantine_put") != NULL;
+	fclose(f);
+	return found;
+}
+
 static int memory_use(long *avail_kb, long *slab_kb)
 {
 	char line[128];
@@ -277,12 +226,10 @@ struct listen {
 static int listen_fn(void *arg)
 {
 	struct listen *l = arg;
-	const struct nlattr *tb[CGFENCE_A_MAX + 1];
 	struct timeval tv = { .tv_sec = 3 };
-	unsigned int unknown;
+	struct cgf_denial_rec r;
 	struct genl_sock s;
 	struct nlmsghdr *nlh;
-	__u64 id;
 	ssize_t n;
 
 	if (genl_open(&s))
@@ -292,8 +239,7 @@ static int listen_fn(void *arg)
 	setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	while (!l->join_err && (n = recv(s.fd, reply.buf, sizeof(reply.buf), 0)) > 0) {
 		for (nlh = &reply.nlh; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n))
-			if (genl_parse(nlh, tb, CGFENCE_A_MAX, &unknown) >= 0 &&
-			    attr_u64(tb[CGFENCE_A_CGROUP_ID], &id) && id == l->other_id)
+			if (!cgf_denial_from_msg(nlh, &r) && r.cgroup_id == l->other_id)
 				l->heard++;
 		if (l->heard)
 			break;
@@ -303,7 +249,7 @@ static int listen_fn(void *arg)
 }
 
 /* One record of the quiet container's denied opens, every field as it must be. */
-static bool quiet_record_ok(const struct rec *r, const struct box *b, pid_t pid)
+static bool quiet_record_ok(const struct cgf_denial_rec *r, const struct box *b, pid_t pid)
 {
 	char dir[300];
 
@@ -382,7 +328,7 @@ int main(int argc, char **argv)
 	struct listen *lis;
 	__u64 s0 = 0, l0 = 0, l1 = 0, lost_sum = 0, max_flood_seq = 0, max_quiet_seq = 0;
 	unsigned int i, nr_flood = 0, nr_quiet = 0, quiet_ok = 0, gaps = 0;
-	long avail0, slab0, avail1, slab1;
+	long avail0, slab0, avail1, slab1, slab_slack;
 	struct box fbox = { .created = false }, qbox = { .created = false };
 	struct dump d = { .max = RING_SIZE };
 	double t0, t1, waited;
@@ -465,7 +411,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < d.n; i++) {
-		const struct rec *r = &d.recs[i];
+		const struct cgf_denial_rec *r = &d.recs[i];
 
 		if (r->seq != s0 + 1 + i)
 			gaps++;
@@ -500,7 +446,12 @@ int main(int argc, char **argv)
 		   nr_flood, t1 - t0, rate);
 	tap_result(!gaps, "seq numbers after the flood have no gap");
 	tap_diag("Slab %ld -> %ld kB, MemAvailable %ld -> %ld kB", slab0, slab1, avail0, avail1);
-	tap_result(slab1 - slab0 < SLAB_SLACK_KB && avail0 - avail1 < AVAIL_SLACK_KB,
+	slab_slack = SLAB_SLACK_KB;
+	if (kernel_has_kasan())
+		slab_slack += KASAN_SLACK_KB_PER_DENIAL * (long)flood.n;
+	tap_diag("slab slack %ld kB%s", slab_slack, slab_slack > SLAB_SLACK_KB ?
+		 " (KASAN's quarantine keeps freed objects counted)" : "");
+	tap_result(slab1 - slab0 < slab_slack && avail0 - avail1 < AVAIL_SLACK_KB,
 		   "memory stays bounded: slab grew %ld kB, available memory fell %ld kB",
 		   slab1 - slab0, avail0 - avail1);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,10 +44,20 @@ struct account {
 	char first_wrong[160];
 };
 
+/* What the listener on the denials group heard, from its join to the drain. */
+struct heard {
+	volatile int joined;		/* 1 when listening, -errno when it could not */
+	unsigned long records, malformed, overruns;
+	__u64 first_seq, last_seq, seq_gaps, lost_sum;
+	unsigned long flood_records;
+	__u64 flood_lost, flood_cgroup_id;
+};
+
 struct shared {
-	volatile int stop;
+	volatile int stop, drain;
 	struct account confined[NR_CONFINED];
 	struct account host[NR_HOST];
+	struct heard heard;
 };
 
 static struct shared *sh;
@@ -298,6 +309,77 @@ static int reader(void *arg)
 	return 0;
 }
 
+static void hear(struct heard *h, const struct nlmsghdr *nlh)
+{
+	struct cgf_denial_rec r;
+
+	if (cgf_denial_from_msg(nlh, &r)) {
+		h->malformed++;
+		return;
+	}
+	if (!h->records++)
+		h->first_seq = r.seq;
+	else if (r.seq > h->last_seq + 1)
+		h->seq_gaps += r.seq - h->last_seq - 1;
+	h->last_seq = r.seq;
+	h->lost_sum += r.lost;
+	if (r.cgroup_id == h->flood_cgroup_id) {
+		h->flood_records++;
+		h->flood_lost += r.lost;
+	}
+}
+
+/*
+ * Every record the module sends, from before the first confined task starts until the
+ * drain: the parent accounts for each denial with them. A record dropped by the rate limit
+ * is a lost count carried by the container's next one; one the sender fell too far behind
+ * for is a gap in the seq numbers (the module counts both as dropped).
+ */
+static int listen_denials(void *arg)
+{
+	static struct genl_reply buf;
+	struct heard *h = arg;
+	struct timeval tick = { .tv_sec = 1 };
+	int group = cgf_denials_group(), rcvbuf = 4 << 20;
+	unsigned int quiet = 0;
+	struct nlmsghdr *nlh;
+	struct genl_sock s;
+	ssize_t n;
+
+	if (group <= 0 || genl_open(&s)) {
+		h->joined = -EPROTO;
+		return 1;
+	}
+	setsockopt(s.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	if (setsockopt(s.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group))) {
+		h->joined = -errno;
+		genl_close(&s);
+		return 1;
+	}
+	h->joined = 1;
+	while (!sh->drain || quiet < tap_seconds(2)) {
+		n = recv(s.fd, buf.buf, sizeof(buf.buf), 0);
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				h->overruns++;
+			quiet += errno == EAGAIN;
+			continue;
+		}
+		quiet = 0;
+		for (nlh = &buf.nlh; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n))
+			hear(h, nlh);
+	}
+	genl_close(&s);
+	return 0;
+}
+
+/* One more refused open in @dir, a second after the rest: it carries what is still owed. */
+static int flush_open(void *path)
+{
+	return try_open(path, O_RDONLY) == -EACCES ? 0 : 1;
+}
+
 static int (*const host_fns[NR_HOST])(void *) = { replace, churn, other, reader };
 
 static long meminfo_kb(const char *key)
@@ -327,7 +409,10 @@ static int setup_files(void)
 int main(int argc, char **argv)
 {
 	struct box box = { .created = false }, fbox = { .created = false };
-	pid_t confined[NR_CONFINED], host[NR_HOST];
+	pid_t confined[NR_CONFINED], host[NR_HOST], listener;
+	struct heard *h;
+	__u64 dropped0 = 0;
+	int wait_ms;
 	long avail0, slab0, avail1, slab1;
 	unsigned int i, seconds = DEFAULT_SECONDS;
 	struct cgf_snapshot s;
@@ -337,7 +422,7 @@ int main(int argc, char **argv)
 	int err;
 
 	tap_init(argc, argv);
-	tap_plan(4 + NR_CONFINED + NR_HOST);
+	tap_plan(7 + NR_CONFINED + NR_HOST);
 	if (env && atoi(env) > 0)
 		seconds = atoi(env);
 	sh = shared_alloc(sizeof(*sh));
@@ -360,6 +445,16 @@ int main(int argc, char **argv)
 		   BOX_PROFILE, FLOOD_PROFILE);
 	if (err)
 		return tap_done();
+
+	h = &sh->heard;
+	h->flood_cgroup_id = cgroup_id_of(fbox.dir);
+	listener = start_in_cgroup(NULL, NULL, listen_denials, h);
+	for (wait_ms = 0; listener > 0 && !h->joined && wait_ms < 5000; wait_ms += 10)
+		usleep(10000);
+	err = h->joined != 1 || cgf_status_query(&st);
+	dropped0 = st.denials_lost;
+	tap_result(!err, "a listener joined the denials group (dropped counter at %llu)",
+		   (unsigned long long)dropped0);
 
 	deadline = time(NULL) + seconds;
 	for (i = 0; i < NR_CONFINED; i++)
@@ -389,6 +484,30 @@ int main(int argc, char **argv)
 		tap_result(!err && a->ops > 0 && !a->wrong, "host, %s: %lu operations, %lu wrong",
 			   host_names[i], a->ops, a->wrong);
 	}
+
+	/* Each container's bucket owes the lost count of its last refusals to a next record. */
+	sleep(1);
+	err = run_in_cgroup(box.dir, NULL, flush_open, DIR "/secret") ||
+	      run_in_cgroup(fbox.dir, NULL, flush_open, DIR "/flood");
+	sh->drain = 1;
+	if (listener <= 0 || finish_child(listener))
+		err = -1;
+	err = err || cgf_status_query(&st);
+	tap_diag("records: %lu heard (seq %llu..%llu, %llu gaps), %llu lost counts carried;"
+		 " the module's dropped counter %llu -> %llu", h->records,
+		 (unsigned long long)h->first_seq, (unsigned long long)h->last_seq,
+		 (unsigned long long)h->seq_gaps, (unsigned long long)h->lost_sum,
+		 (unsigned long long)dropped0, (unsigned long long)st.denials_lost);
+	tap_result(!err && h->records && !h->malformed && !h->overruns &&
+		   h->last_seq - h->first_seq + 1 == h->records + h->seq_gaps &&
+		   st.denials_lost - dropped0 == h->lost_sum + h->seq_gaps,
+		   "every record kept was heard once, whole; dropped counter grew by the lost"
+		   " counts + gaps (%llu), %lu malformed, %lu socket overruns",
+		   (unsigned long long)(st.denials_lost - dropped0), h->malformed, h->overruns);
+	tap_result(!err && h->flood_records + h->flood_lost == sh->confined[FLOOD].ops + 1,
+		   "flood: records kept + records dropped = the denials made (%lu + %llu = %lu)",
+		   h->flood_records, (unsigned long long)h->flood_lost,
+		   sh->confined[FLOOD].ops + 1);
 
 	err = cgf_status_query(&st) || cgf_snapshot_take(&s);
 	ok = !err && st.profiles == s.nr_profiles && st.attachments == s.nr_attachments;
