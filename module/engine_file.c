@@ -35,10 +35,16 @@
  * share their whole prefix with each other are tried together ("/srv/x*" and "/srv/y*"),
  * never the rest of the profile.
  *
- * Limit: when a path keeps more than CGF_FILE_ACTIVE_MAX trie nodes active at once
+ * Limits: when a path keeps more than CGF_FILE_ACTIVE_MAX trie nodes active at once
  * (many overlapping globs and ``**`` patterns all matching the same path), the matcher
- * cannot know the answer without memory it may not allocate, so it fails closed: every
- * requested permission is denied, with rule id 0.
+ * cannot know the answer without memory it may not allocate; and a lookup may take at
+ * most CGF_FILE_MATCH_BUDGET steps (one per active node and component, one per pattern
+ * and name position compared), because the container chooses its names and a glob
+ * costs up to the product of its length and the name's. Past either limit the matcher
+ * fails closed: every requested permission is denied, with rule id 0. The bench's
+ * typical profile spends a few hundred steps on a 30-component path
+ * (docs/benchmarks.md); only a profile with hundreds of globs that all apply to one
+ * long path reaches the budget.
  *
  * Paths are split exactly as cgf_glob_match() splits them (``/`` has no components, and
  * an empty component counts), so trie and reference agree even on paths a resolver
@@ -305,9 +311,10 @@ static u32 cgf_file_literal_child(const struct cgf_file_rules *file,
 	return 0;
 }
 
-/* Consumes one component. False when @next overflows. */
+/* Consumes one component. False when @next overflows or *@budget runs out. */
 static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_file_active *cur,
-			  struct cgf_file_active *next, const char *name, size_t len)
+			  struct cgf_file_active *next, const char *name, size_t len,
+			  u32 *budget)
 {
 	const struct cgf_file_node *node;
 	const struct cgf_file_edge *edge;
@@ -315,6 +322,9 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 
 	next->nr = 0;
 	for (i = 0; i < cur->nr; i++) {
+		if (!*budget)
+			return false;
+		--*budget;
 		node = &file->nodes[cur->node[i]];
 		if (node->is_globstar && !cgf_file_active_add(file, next, cur->node[i]))
 			return false;
@@ -323,22 +333,27 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 			return false;
 		edge = file->edges + node->edge_first + node->nr_literal;
 		for (j = 0; j < node->nr_glob; j++, edge++) {
-			if (cgf_glob_match_component(file->labels + edge->label, edge->label_len,
-						     name, len) &&
-			    !cgf_file_active_add(file, next, edge->child))
+			if (cgf_glob_match_component_bounded(file->labels + edge->label,
+							     edge->label_len, name, len, budget)) {
+				if (!cgf_file_active_add(file, next, edge->child))
+					return false;
+			} else if (!*budget) {
 				return false;
+			}
 		}
 	}
 	return true;
 }
 
 /*
- * The active set after the components of @path (absolute), in @sets[0] or @sets[1].
- * Return: that set, or NULL when it overflowed (the caller fails closed).
+ * The active set after the components of @path (absolute), in @sets[0] or @sets[1],
+ * spending from *@budget.
+ * Return: that set, or NULL when it overflowed or the budget ran out (the caller fails
+ * closed).
  */
 static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *file,
 						   const char *path, size_t path_len,
-						   struct cgf_file_active sets[2])
+						   struct cgf_file_active sets[2], u32 *budget)
 {
 	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
 	const char *slash;
@@ -350,11 +365,31 @@ static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *
 	for (start = path_len == 1 ? 2 : 1; start <= path_len && cur->nr; start = end + 1) {
 		slash = memchr(path + start, '/', path_len - start);
 		end = slash ? slash - path : path_len;
-		if (!cgf_file_step(file, cur, next, path + start, end - start))
+		if (!cgf_file_step(file, cur, next, path + start, end - start, budget))
 			return NULL;
 		swap(cur, next);
 	}
 	return cur;
+}
+
+/**
+ * cgf_file_match_cost() - the steps a lookup of @path spends from the budget
+ * @profile: compiled profile
+ * @path: resolved absolute path
+ * @path_len: length of @path
+ *
+ * For tests and the benchmark: how far a profile stays from the cut-off.
+ *
+ * Return: steps spent, CGF_FILE_MATCH_BUDGET when the lookup was cut off.
+ */
+u32 cgf_file_match_cost(const struct cgf_profile *profile, const char *path, size_t path_len)
+{
+	struct cgf_file_active sets[2];
+	u32 budget = CGF_FILE_MATCH_BUDGET;
+
+	if (path_len && path[0] == '/')
+		cgf_file_walk(&profile->file, path, path_len, sets, &budget);
+	return CGF_FILE_MATCH_BUDGET - budget;
 }
 
 static bool cgf_file_active_has(const struct cgf_file_active *set, u32 node)
@@ -388,12 +423,12 @@ bool cgf_file_same_below(const struct cgf_profile *profile, const char *a, size_
 {
 	struct cgf_file_active sets_a[2], sets_b[2];
 	const struct cgf_file_active *set_a, *set_b;
-	u32 i;
+	u32 i, budget_a = CGF_FILE_MATCH_BUDGET, budget_b = CGF_FILE_MATCH_BUDGET;
 
 	if (!a_len || !b_len || a[0] != '/' || b[0] != '/')
 		return false;
-	set_a = cgf_file_walk(&profile->file, a, a_len, sets_a);
-	set_b = cgf_file_walk(&profile->file, b, b_len, sets_b);
+	set_a = cgf_file_walk(&profile->file, a, a_len, sets_a, &budget_a);
+	set_b = cgf_file_walk(&profile->file, b, b_len, sets_b, &budget_b);
 	if (!set_a || !set_b || set_a->nr != set_b->nr)
 		return false;
 	/* Sets hold distinct nodes: equal sizes and inclusion mean equality. */
@@ -438,7 +473,8 @@ static u32 cgf_file_deny_id(const struct cgf_file_rules *file,
  * Per permission: a matching deny rule refuses it, else a matching allow rule grants it,
  * else the profile's file default decides. Bits outside CGFENCE_FILE_ALL are refused.
  * Fails closed (everything requested refused, rule id 0) on a path that does not start
- * with ``/`` and when the active set overflows (see DOC: file trie).
+ * with ``/``, when the active set overflows and when the lookup runs out of its budget
+ * (see DOC: file trie).
  *
  * Context: any, including preemption disabled: no sleep, no allocation, no recursion.
  */
@@ -448,7 +484,7 @@ void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t 
 	const struct cgf_file_rules *file = &profile->file;
 	struct cgf_file_active sets[2];
 	const struct cgf_file_active *cur;
-	u32 i, allow = 0, deny = 0, refused;
+	u32 i, allow = 0, deny = 0, refused, budget = CGF_FILE_MATCH_BUDGET;
 	int kind;
 
 	verdict->denied = requested;
@@ -465,7 +501,7 @@ void cgf_file_check(const struct cgf_profile *profile, const char *path, size_t 
 		return;
 	}
 
-	cur = cgf_file_walk(file, path, path_len, sets);
+	cur = cgf_file_walk(file, path, path_len, sets, &budget);
 	if (!cur)
 		return;
 

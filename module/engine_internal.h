@@ -77,6 +77,13 @@ struct cgf_file_kind_rules {
 	u32 deny_id[CGF_FILE_NR_PERMS];	/* smallest deny id refusing each permission */
 };
 
+/*
+ * Steps one file lookup may spend (DOC: file trie, engine_file.c); past them it fails
+ * closed. docs/benchmarks.md gives the time the cut-off takes and the typical cost.
+ */
+#define CGF_FILE_MATCH_BUDGET ((u32)BIT(20))
+u32 cgf_file_match_cost(const struct cgf_profile *profile, const char *path, size_t path_len);
+
 int cgf_file_kind_of(const char *name, size_t len);
 
 struct cgf_file_rules {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgfence path glob matcher: the reference matcher for path patterns, see path_glob.h. */
 
+#include <linux/limits.h>
+
 #include "path_glob.h"
 
 /*
@@ -14,15 +16,22 @@
  * bounded by the product of the lengths without recursion or memory.
  */
 
-/* Caller guarantees @name holds no '/': '?' and '*' may then take any byte. */
+/*
+ * Caller guarantees @name holds no '/': '?' and '*' may then take any byte. Each turn of
+ * the loop spends one unit of *@budget; when none is left the answer is false with
+ * *@budget 0, which only a bounded caller (the trie) can see, and fails closed on.
+ */
 static bool cgf_component_match(const char *pat, size_t pat_len,
-				const char *name, size_t name_len)
+				const char *name, size_t name_len, u32 *budget)
 {
 	size_t p = 0, n = 0;
 	size_t star_p = 0, star_n = 0;
 	bool star = false;
 
 	for (;;) {
+		if (!*budget)
+			return false;
+		--*budget;
 		if (p < pat_len) {
 			switch (pat[p]) {
 			case '*':
@@ -66,16 +75,26 @@ static bool cgf_component_match(const char *pat, size_t pat_len,
 	}
 }
 
+/* More turns than any pair of lengths can take: (4095 + 1) * (4095 + 1) < 2^25. */
+#define CGF_GLOB_UNBOUNDED U32_MAX
+
 bool cgf_glob_match_component(const char *pat, size_t pat_len,
 			      const char *name, size_t name_len)
 {
+	u32 budget = CGF_GLOB_UNBOUNDED;
 	size_t i;
 
 	/* Wildcards must never reach across a '/', so a name holding one matches nothing. */
 	for (i = 0; i < name_len; i++)
 		if (name[i] == '/')
 			return false;
-	return cgf_component_match(pat, pat_len, name, name_len);
+	return cgf_component_match(pat, pat_len, name, name_len, &budget);
+}
+
+bool cgf_glob_match_component_bounded(const char *pat, size_t pat_len,
+				      const char *name, size_t name_len, u32 *budget)
+{
+	return cgf_component_match(pat, pat_len, name, name_len, budget);
 }
 
 /* End of the pattern component starting at @i: the next '/' that is not escaped. */
@@ -103,6 +122,7 @@ bool cgf_glob_match(const char *pat, size_t pat_len,
 	size_t p, s, pe, se;
 	size_t star_p = 0, star_s = 0;
 	bool star = false;
+	u32 budget;
 
 	if (!pat_len || pat[0] != '/' || !path_len || path[0] != '/')
 		return false;
@@ -123,7 +143,9 @@ bool cgf_glob_match(const char *pat, size_t pat_len,
 			}
 			if (s <= path_len) {
 				se = cgf_path_component_end(path, path_len, s);
-				if (cgf_component_match(pat + p, pe - p, path + s, se - s)) {
+				budget = CGF_GLOB_UNBOUNDED;
+				if (cgf_component_match(pat + p, pe - p, path + s, se - s,
+							&budget)) {
 					p = pe + 1;
 					s = se + 1;
 					continue;

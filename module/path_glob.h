@@ -75,6 +75,23 @@ bool cgf_glob_match_component(const char *pat, size_t pat_len,
 			      const char *name, size_t name_len);
 
 /**
+ * cgf_glob_match_component_bounded() - cgf_glob_match_component() within a work budget
+ * @pat: component pattern, as for cgf_glob_match_component()
+ * @pat_len: length of @pat in bytes
+ * @name: a single path component, which the caller guarantees holds no ``/``
+ * @name_len: length of @name in bytes
+ * @budget: steps left; each step compares one pattern position with one name position
+ *
+ * The container chooses its names, so a lookup's cost must not be left to them: a
+ * caller with preemption off spends from one budget for the whole lookup.
+ *
+ * Return: as cgf_glob_match_component(), or false with *@budget 0 when it ran out (the
+ * answer is then unknown and the caller must fail closed).
+ */
+bool cgf_glob_match_component_bounded(const char *pat, size_t pat_len,
+				      const char *name, size_t name_len, u32 *budget);
+
+/**
  * cgf_glob_match() - match a resolved absolute path against a path pattern
  * @pat: path pattern, starting with ``/``
  * @pat_len: length of @pat in bytes

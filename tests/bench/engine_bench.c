@@ -22,6 +22,7 @@
 #include <uapi/cgfence.h>
 
 #include "engine.h"
+#include "engine_internal.h"
 
 #define SAMPLES 11
 #define SAMPLE_NS 20000000ULL	/* aim for 20 ms per sample */
@@ -139,7 +140,7 @@ static void time_check(const struct cgf_profile *p, const char *path, u32 reques
 		       double *med, double *lo, double *hi, struct cgf_verdict *v)
 {
 	size_t len = strlen(path);
-	u64 iters = 1000, t0, dt, s[SAMPLES];
+	u64 iters = 1, t0, dt, s[SAMPLES];
 	int i;
 	u64 k;
 
@@ -207,10 +208,72 @@ static void measure(const char *what, const char *profile, u32 nr_rules, const c
 			profile, path, v.denied, expect_denied);
 		exit(1);
 	}
-	printf("engine verdict %s profile=%s rules=%u depth=%d bytes=%zu verdict=%s ns=%.1f min=%.1f max=%.1f path=%s\n",
+	printf("engine verdict %s profile=%s rules=%u depth=%d bytes=%zu verdict=%s ns=%.1f min=%.1f max=%.1f steps=%u path=%s\n",
 	       what, profile, nr_rules, depth, strlen(path), v.denied ? "deny" : "allow",
-	       med, lo, hi, path);
+	       med, lo, hi, cgf_file_match_cost(p, path, strlen(path)), path);
 	fflush(stdout);
+}
+
+/*
+ * The worst a container can make of a glob-heavy profile: deny rules "/data", "**", "*TAIL<N>"
+ * (as components; one rule per N) all apply below /data, and a path of 255-byte names that end almost, but
+ * not quite, like each tail makes every glob try every split of every name. Without a
+ * bound such a lookup took 313 ms with 1,000 rules and 250-byte tails; the budget
+ * (CGF_FILE_MATCH_BUDGET) cuts it off and fails closed.
+ */
+static void measure_worst(const char *name, u32 nr_rules, u32 tail_len)
+{
+	struct cgf_build_error err = { 0 };
+	struct cgf_profile_spec spec = {
+		.mode = CGFENCE_MODE_ENFORCE, .file_default = CGFENCE_EFFECT_ALLOW,
+	};
+	struct cgf_rule *rules = calloc(nr_rules, sizeof(*rules));
+	struct cgf_profile *p;
+	char path[4096], *pat;
+	struct cgf_verdict v;
+	double med, lo, hi;
+	size_t len = 0;
+	u32 i, steps;
+	int c;
+
+	if (!rules)
+		exit(3);
+	for (i = 0; i < nr_rules; i++) {
+		pat = malloc(tail_len + 32);
+		if (!pat)
+			exit(3);
+		len = sprintf(pat, "/data/**/*");
+		memset(pat + len, 'a', tail_len);
+		sprintf(pat + len + tail_len, "%u", i);
+		rules[i].id = i + 1;
+		rules[i].kind = CGFENCE_RULE_FILE;
+		rules[i].effect = CGFENCE_EFFECT_DENY;
+		rules[i].file.perms = CGFENCE_FILE_READ;
+		rules[i].file.path = pat;
+		rules[i].file.path_len = strlen(pat);
+	}
+	p = cgf_profile_build(&spec, rules, nr_rules, GFP_KERNEL, &err);
+	if (IS_ERR(p)) {
+		fprintf(stderr, "engine_bench: %s: build failed: %s\n", name, err.msg);
+		exit(1);
+	}
+	len = sprintf(path, "/data");
+	for (c = 0; c < 15; c++) {
+		path[len++] = '/';
+		memset(path + len, 'a', 255);
+		len += 255;
+	}
+	path[len] = '\0';
+	time_check(p, path, CGFENCE_FILE_READ, &med, &lo, &hi, &v);
+	steps = cgf_file_match_cost(p, path, len);
+	printf("engine worst profile=%s rules=%u tail=%u depth=16 bytes=%zu verdict=%s ns=%.1f min=%.1f max=%.1f steps=%u budget=%u cut_off=%s\n",
+	       name, nr_rules, tail_len, len, v.denied ? "deny" : "allow", med, lo, hi, steps,
+	       CGF_FILE_MATCH_BUDGET, steps >= CGF_FILE_MATCH_BUDGET ? "yes" : "no");
+	fflush(stdout);
+	cgf_profile_free(p);
+	for (i = 0; i < nr_rules; i++)
+		free((void *)rules[i].file.path);
+	free(rules);
 }
 
 /*
@@ -296,5 +359,10 @@ int main(int argc, char **argv)
 	fclose(f);
 	cgf_profile_free(p);
 	free_rules(&r);
+
+	measure_worst("glob10", 10, 8);
+	measure_worst("glob100", 100, 8);
+	measure_worst("glob1000", 1000, 8);
+	measure_worst("glob1000-long", 1000, 250);
 	return 0;
 }

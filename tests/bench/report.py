@@ -124,7 +124,7 @@ def fmt_verdict(v, instr):
 
 
 def engine_tables(path, out):
-    builds, verdicts, instr = {}, [], {}
+    builds, verdicts, instr, worst = {}, [], {}, []
     try:
         with open(path) as f:
             for line in f:
@@ -136,6 +136,8 @@ def engine_tables(path, out):
                     instr[(kv["profile"], kv["path"])] = int(kv["per_verdict"])
                 elif w[1] == "build":
                     builds[kv["profile"]] = kv
+                elif w[1] == "worst":
+                    worst.append(kv)
                 else:
                     kv["what"] = w[2]
                     verdicts.append(kv)
@@ -161,14 +163,28 @@ def engine_tables(path, out):
         out.append("| %s | %s ms | %.0f KiB | %s |" % (
             b["rules"], b["ms"], int(b["bytes"]) / 1024, " | ".join(cells)))
     out.append("")
-    out.append("| path in profile `typical` | components | bytes | verdict | per verdict |")
-    out.append("|---|---:|---:|---|---:|")
+    out.append("| path in profile `typical` | components | bytes | verdict | per verdict | steps |")
+    out.append("|---|---:|---:|---|---:|---:|")
     for v in verdicts:
         if v["profile"] == "typical":
-            out.append("| `%s` | %s | %s | %s | %s |" % (
+            out.append("| `%s` | %s | %s | %s | %s | %s |" % (
                 v["path"] if len(v["path"]) < 40 else v["path"][:24] + "…" + v["path"][-6:],
-                v["depth"], v["bytes"], v["verdict"], fmt_verdict(v, instr)))
+                v["depth"], v["bytes"], v["verdict"], fmt_verdict(v, instr),
+                v.get("steps", "n/a")))
     out.append("")
+    if worst:
+        out.append("Worst case: deny rules `/data/**/*TAIL<N>` (one per N), default allow, and "
+                   "a %s-byte path of 255-byte names of `a`: no rule matches, every glob tries "
+                   "every split of every name. Steps are `cgf_file_match_cost()`; a lookup "
+                   "stops at %s steps and fails closed (denied, rule 0).\n" % (
+                       worst[0]["bytes"], worst[0]["budget"]))
+        out.append("| rules | tail | verdict | per lookup | steps | cut off |")
+        out.append("|---:|---:|---|---:|---:|---|")
+        for v in worst:
+            out.append("| %s | %s bytes | %s | %.2f ms [%.2f–%.2f] | %s | %s |" % (
+                v["rules"], v["tail"], v["verdict"], float(v["ns"]) / 1e6,
+                float(v["min"]) / 1e6, float(v["max"]) / 1e6, v["steps"], v["cut_off"]))
+        out.append("")
 
 
 def vm_tables(b, name, out):

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "engine_internal.h"
 #include "engine_test.h"
 #include "path_glob.h"
 
@@ -525,6 +526,63 @@ static void active_set_overflow_test(struct kunit *test)
 }
 
 /*
+ * The container chooses its names: deny rules "/d", "**", "*aaaaaaaa<N>" (as components,
+ * N = 0..99) and a path of 255-byte names of a's make every glob try every split of every
+ * name. The lookup stops at CGF_FILE_MATCH_BUDGET steps and fails closed, although no
+ * rule matches and the default allows; short paths, and one such name alone, are still
+ * decided exactly.
+ */
+static void match_budget_test(struct kunit *test)
+{
+	enum { NR = 100, TAIL = 8, NAMES = 15, NAME_LEN = 255 };
+	struct cgf_rule *rules;
+	char *pats, *path;
+	const struct cgf_profile *p;
+	size_t len;
+	int i;
+
+	rules = kunit_kcalloc(test, NR, sizeof(*rules), GFP_KERNEL);
+	pats = kunit_kzalloc(test, NR * 32, GFP_KERNEL);
+	path = kunit_kzalloc(test, PATH_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rules);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pats);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, path);
+	for (i = 0; i < NR; i++) {
+		char *pat = pats + i * 32;
+
+		len = sprintf(pat, "/d/**/*");
+		memset(pat + len, 'a', TAIL);
+		sprintf(pat + len + TAIL, "%d", i);
+		rules[i] = cgf_test_file(i + 1, DENY, R, pat);
+	}
+	p = cgf_test_build(test, CGFENCE_MODE_ENFORCE, ALLOW, rules, NR);
+
+	check_one(test, p, "/d/x/aaaaaaaa7", R | W, R, 8);
+	check_one(test, p, "/d/x/y/aaaaaaaa99", R, R, 100);
+	check_one(test, p, "/d/x/b", R | W, 0, 0);
+	/* Each glob gives up on a short name within a few steps. */
+	KUNIT_EXPECT_LT(test, cgf_file_match_cost(p, "/d/x/b", 6), 2 * NR * 4);
+
+	len = sprintf(path, "/d");
+	for (i = 0; i < NAMES; i++) {
+		path[len++] = '/';
+		memset(path + len, 'a', NAME_LEN);
+		len += NAME_LEN;
+		/* One such name costs thousands of steps, and is decided. */
+		if (!i) {
+			KUNIT_EXPECT_LT(test, cgf_file_match_cost(p, path, len),
+					CGF_FILE_MATCH_BUDGET);
+			check_one(test, p, path, R | W, 0, 0);
+		}
+	}
+	path[len] = '\0';
+	KUNIT_EXPECT_EQ(test, cgf_file_match_cost(p, path, len), CGF_FILE_MATCH_BUDGET);
+	check_one(test, p, path, R | W, R | W, 0);
+	/* A cut-off walk never lets a rename keep its access. */
+	KUNIT_EXPECT_FALSE(test, same_below(p, path, path));
+}
+
+/*
  * Single-byte names over the whole byte range, and their doubles, as siblings of one node:
  * the build's sort and the matcher's binary search must order bytes the same way (unsigned).
  */
@@ -790,6 +848,7 @@ static struct kunit_case cgfence_engine_file_cases[] = {
 	KUNIT_CASE(no_file_rules_test),
 	KUNIT_CASE(literal_byte_order_test),
 	KUNIT_CASE(active_set_overflow_test),
+	KUNIT_CASE(match_budget_test),
 	KUNIT_CASE(differential_table_test),
 	KUNIT_CASE(differential_random_test),
 	KUNIT_CASE(large_profile_test),
