@@ -9,8 +9,11 @@
 #include <linux/list.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
+#include <linux/path.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seqlock.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "mount_view.h"
@@ -59,6 +62,106 @@ static bool cgf_reachable(struct cgf_mount *m, struct dentry *dentry, const stru
 		m = m->mnt_parent;
 	}
 	return &m->mnt == root->mnt && is_subdir(dentry, root->dentry);
+}
+
+/* The name built so far, from the end of the buffer backwards (fs/d_path.c's way). */
+struct cgf_name_walk {
+	char *start;
+	int room;
+};
+
+/*
+ * A rename can change a name's pointer and length between our two reads: a long name
+ * read with a stale pointer may run off its allocation, so it is copied with a copy that
+ * may fault; a short one inside the dentry cannot. Either way the caller's rename_lock
+ * check discards what a rename tore.
+ */
+static bool cgf_walk_prepend(struct cgf_name_walk *walk, const struct dentry *dentry)
+{
+	const unsigned char *dname = smp_load_acquire(&dentry->d_name.name);
+	u32 dlen = READ_ONCE(dentry->d_name.len);
+
+	if (walk->room < (int)dlen + 1)
+		return false;
+	walk->room -= dlen + 1;
+	walk->start -= dlen + 1;
+	walk->start[0] = '/';
+	if (dname == dentry->d_iname && dlen < DNAME_INLINE_LEN)
+		memcpy(walk->start + 1, dname, dlen);
+	else if (copy_from_kernel_nofault(walk->start + 1, dname, dlen))
+		memset(walk->start + 1, 'x', dlen);
+	return true;
+}
+
+/*
+ * One pass from @path up to the root of its mount tree under RCU: the names of the
+ * dentries on the way, and whether @root is among them. fs/d_path.c's __prepend_path()
+ * with the test of fs/namespace.c's is_path_reachable() folded in.
+ */
+static enum cgf_name_end cgf_walk_up(const struct path *path, const struct path *root,
+				     struct cgf_name_walk *walk, bool *under_root)
+{
+	const struct dentry *dentry = path->dentry;
+	struct cgf_mount *mnt = cgf_real_mount(path->mnt);
+
+	*under_root = false;
+	for (;;) {
+		const struct dentry *parent;
+
+		if (dentry == root->dentry && &mnt->mnt == root->mnt)
+			*under_root = true;
+		if (dentry == mnt->mnt.mnt_root) {
+			struct cgf_mount *up = READ_ONCE(mnt->mnt_parent);
+
+			if (up != mnt) {
+				dentry = READ_ONCE(mnt->mnt_mountpoint);
+				mnt = up;
+				continue;
+			}
+			/* Another namespace's tree, or a detached one: the kernel's own walk decides. */
+			return READ_ONCE(mnt->mnt_ns) == current->nsproxy->mnt_ns ?
+			       CGF_NAME_WHOLE : CGF_NAME_ASK_KERNEL;
+		}
+		parent = READ_ONCE(dentry->d_parent);
+		if (dentry == parent)
+			return CGF_NAME_ESCAPED;
+		if (!cgf_walk_prepend(walk, dentry))
+			return CGF_NAME_ASK_KERNEL;
+		dentry = parent;
+	}
+}
+
+/* Lockless passes before leaving a path that keeps moving to the kernel's locked walk. */
+#define CGF_NAME_WALK_TRIES	2
+
+enum cgf_name_end cgf_mount_name(const struct path *path, const struct path *root,
+				 char *buf, int size, char **name, bool *under_root)
+{
+	enum cgf_name_end end = CGF_NAME_ASK_KERNEL;
+	unsigned int tries;
+
+	if (!current->nsproxy || size < 2)
+		return CGF_NAME_ASK_KERNEL;
+	rcu_read_lock();
+	for (tries = 0; tries < CGF_NAME_WALK_TRIES; tries++) {
+		struct cgf_name_walk walk = { .start = buf + size - 1, .room = size - 1 };
+		unsigned int mount_seq = read_seqbegin(cgf_mount_lock);
+		unsigned int rename_seq = read_seqbegin(&rename_lock);
+
+		*walk.start = '\0';
+		end = cgf_walk_up(path, root, &walk, under_root);
+		if (read_seqretry(&rename_lock, rename_seq) ||
+		    read_seqretry(cgf_mount_lock, mount_seq)) {
+			end = CGF_NAME_ASK_KERNEL;
+			continue;
+		}
+		if (walk.start == buf + size - 1)
+			*--walk.start = '/';
+		*name = walk.start;
+		break;
+	}
+	rcu_read_unlock();
+	return end;
 }
 
 void cgf_mount_view(struct dentry *dentry, const struct path *root, struct cgf_mount_view *view)

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/seqlock.h>
 
+#include "mount_view.h"
 #include "object.h"
 #include "symbols.h"
 
@@ -91,6 +92,31 @@ static void cgf_object_set(struct cgf_object *object, const char *name)
 	object->len = strlen(name);
 }
 
+/*
+ * The kernel's two walks, for what cgf_mount_name() leaves to them: names too long,
+ * trees of other namespaces, paths renamed or remounted under every lockless try.
+ */
+static int cgf_object_name_locked(const struct path *path, const struct path *root,
+				  char *buf, int size, struct cgf_object *object)
+{
+	char *name;
+
+	if (!path_is_under(path, root)) {
+		cgf_object_set(object, CGFENCE_OBJECT_UNREACHABLE);
+		return 0;
+	}
+	name = cgf_d_absolute_path(path, buf, size);
+	if (IS_ERR(name)) {
+		if (PTR_ERR(name) == -ENAMETOOLONG)
+			return -ENAMETOOLONG;
+		cgf_object_set(object, CGFENCE_OBJECT_UNREACHABLE);
+		return 0;
+	}
+	object->name = name;
+	object->len = buf + size - 1 - name;
+	return 0;
+}
+
 /**
  * cgf_object_name - the name the engine judges @path by
  * @path: the object (a negative dentry for a name being created)
@@ -109,6 +135,7 @@ static void cgf_object_set(struct cgf_object *object, const char *name)
 int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_object *object)
 {
 	struct path root;
+	bool under_root;
 	char *name;
 
 	if (path->mnt->mnt_flags & MNT_INTERNAL) {
@@ -120,19 +147,19 @@ int cgf_object_name(const struct path *path, char *buf, int size, struct cgf_obj
 		return 0;
 	}
 	cgf_current_root(&root);
-	if (!path_is_under(path, &root)) {
-		cgf_object_set(object, CGFENCE_OBJECT_UNREACHABLE);
+	switch (cgf_mount_name(path, &root, buf, size, &name, &under_root)) {
+	case CGF_NAME_WHOLE:
+		if (!under_root)
+			break;
+		object->name = name;
+		object->len = buf + size - 1 - name;
 		return 0;
+	case CGF_NAME_ESCAPED:
+		break;
+	case CGF_NAME_ASK_KERNEL:
+		return cgf_object_name_locked(path, &root, buf, size, object);
 	}
-	name = cgf_d_absolute_path(path, buf, size);
-	if (IS_ERR(name)) {
-		if (PTR_ERR(name) == -ENAMETOOLONG)
-			return -ENAMETOOLONG;
-		cgf_object_set(object, CGFENCE_OBJECT_UNREACHABLE);
-		return 0;
-	}
-	object->name = name;
-	object->len = buf + size - 1 - name;
+	cgf_object_set(object, CGFENCE_OBJECT_UNREACHABLE);
 	return 0;
 }
 

@@ -830,6 +830,90 @@ out:
 }
 
 /*
+ * A directory renamed out of a bind-mounted subtree: a descriptor opened through the bind
+ * mount now holds a dentry the mount's tree no longer contains. No path in the namespace
+ * leads there through that mount, so names below it are "unreachable:", while the same
+ * file by its own name stays allowed.
+ */
+#define UNBOUND BASE "/esc"
+
+struct escaped_arg {
+	int dir_fd;	/* UNBOUND/view/d, opened through the bind mount before the rename */
+	bool unreachable_allowed;
+};
+
+static int pre_escaped(void *arg)
+{
+	struct escaped_arg *e = arg;
+
+	if (private_mounts())
+		return -1;
+	if (mount(UNBOUND "/src/sub", UNBOUND "/view", NULL, MS_BIND, NULL))
+		return tap_fail("bind %s on %s: %s", UNBOUND "/src/sub", UNBOUND "/view", errname(-errno));
+	e->dir_fd = open(UNBOUND "/view/d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (e->dir_fd < 0)
+		return tap_fail("open %s: %s", UNBOUND "/view/d", errname(-errno));
+	if (rename(UNBOUND "/src/sub/d", UNBOUND "/src/d"))
+		return tap_fail("rename d out of the bound subtree: %s", errname(-errno));
+	return 0;
+}
+
+static int child_escaped(void *arg)
+{
+	struct escaped_arg *e = arg;
+	int want = e->unreachable_allowed ? 0 : -EACCES;
+	int ret = 0;
+
+	ret |= check("openat(escaped dir, \"f\")",
+		     as_err(openat(e->dir_fd, "f", O_RDONLY | O_CLOEXEC)), want);
+	ret |= check_open(UNBOUND "/src/d/f", O_RDONLY, 0);
+	ret |= check("mkdirat(escaped dir, \"made\")", as_err(mkdirat(e->dir_fd, "made", 0755)),
+		     -EACCES);
+	ret |= check("mkdir of the same name by its own path", as_err(mkdir(UNBOUND "/src/d/made2", 0755)),
+		     0);
+	return ret;
+}
+
+static int case_escaped_bind(void *arg)
+{
+	static const struct cgf_file_rule opt_in[] = {
+		{ 1, ALLOW, R, CGFENCE_OBJECT_UNREACHABLE },
+	};
+	struct escaped_arg e = { .dir_fd = -1 };
+	struct stat st;
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	if (mkdirs(UNBOUND "/src/sub/d") || mkdirs(UNBOUND "/view") ||
+	    mkfile(UNBOUND "/src/sub/d/f", "f\n", 0644))
+		goto out;
+	if (box_make(&b, "box", "f-escaped", ENFORCE, ALLOW, NULL, 0))
+		goto out_box;
+	if (run_in_cgroup(b.dir, pre_escaped, child_escaped, &e))
+		goto out_box;
+	box_drop(&b);
+	/* The rename happened in the child's namespace on a shared tree: put it back. */
+	if (rename(UNBOUND "/src/d", UNBOUND "/src/sub/d") || rmdir(UNBOUND "/src/sub/d/made2")) {
+		ret = tap_fail("undo the rename: %s", errname(-errno));
+		goto out;
+	}
+	e.unreachable_allowed = true;
+	if (box_make(&b, "box", "f-escaped-optin", ENFORCE, ALLOW, opt_in, ARRAY_SIZE(opt_in)))
+		goto out_box;
+	if (run_in_cgroup(b.dir, pre_escaped, child_escaped, &e))
+		goto out_box;
+	/* Host side: nothing was made through the escaped descriptor. */
+	ret = check("no directory made through the escaped descriptor",
+		    stat(UNBOUND "/src/d/made", &st) ? -errno : 0, -ENOENT);
+out_box:
+	box_drop(&b);
+out:
+	remove_tree(UNBOUND);
+	return ret;
+}
+
+/*
  * A container root made like switch_root does it (the initramfs root cannot be
  * pivot_root'ed away): a tmpfs is populated, moved onto / in a private mount namespace,
  * and chroot'ed into. A host file opened before stays open in the container; re-opening
@@ -1603,7 +1687,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	tap_init(argc, argv);
-	tap_plan(19 + ARRAY_SIZE(perm_cases));
+	tap_plan(20 + ARRAY_SIZE(perm_cases));
 	remove_tree(BASE);
 	mkdirs(BASE);
 	tap_case("insmod cgfence.ko", case_load, NULL);
@@ -1635,6 +1719,9 @@ int main(int argc, char **argv)
 		 case_proc_fd, NULL);
 	tap_case("chroot inside the container: names still judged from the namespace root",
 		 case_chroot, NULL);
+	tap_case("a directory renamed out of a bind mount: names below its descriptor unreachable"
+		 " (EACCES), the same file by its path allowed; allowed by allow r unreachable:",
+		 case_escaped_bind, NULL);
 	tap_case("[pseudo] pipe, eventfd, memfd, socket under default allow: open yes, exec no",
 		 case_pseudo, (void *)&def_allow);
 	tap_case("[pseudo] pipe, eventfd, memfd, socket under default deny + allow /**: same",
