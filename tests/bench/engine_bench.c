@@ -303,9 +303,33 @@ static int count_mode(const char *dir, const char *file, const char *path)
 	return 0;
 }
 
+/*
+ * What the kernel sets aside for a kvzalloc() of @size bytes (mm/util.c, mm/slab_common.c
+ * of 6.1 and 6.12, 4 KiB pages): a kmalloc size class up to 8 KiB, whole power-of-two
+ * page blocks up to 4 MiB (kmalloc_large(), while such a block is free: vmalloc'ed whole
+ * pages otherwise, so this is the upper bound), whole vmalloc'ed pages above.
+ */
+static size_t kvmalloc_footprint(size_t size)
+{
+	static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048,
+					  4096, 8192 };
+	size_t block = 4096;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (size <= classes[i])
+			return classes[i];
+	if (size <= (size_t)4 << 20) {
+		while (block < size)
+			block <<= 1;
+		return block;
+	}
+	return (size + 4095) & ~(size_t)4095;
+}
+
 int main(int argc, char **argv)
 {
-	static const u32 sweep[] = { 10, 1000, 10000, 100000 };
+	static const u32 sweep[] = { 10, 100, 1000, 10000, 100000 };
 	static const char *const depths[] = { "depth1", "depth5", "depth10", "depth30" };
 	char file[64], name[64], key[64], path[4200], paths_file[4096], mid[128];
 	struct cgf_profile *p;
@@ -325,8 +349,8 @@ int main(int argc, char **argv)
 		snprintf(file, sizeof(file), "rules-%u.cgf", sweep[i]);
 		snprintf(name, sizeof(name), "r%u", sweep[i]);
 		p = build(argv[1], file, &r, &ms);
-		printf("engine build profile=%s rules=%u ms=%.1f bytes=%zu\n", name, r.nr, ms,
-		       cgf_profile_size(p));
+		printf("engine build profile=%s rules=%u ms=%.1f bytes=%zu kernel_bytes=%zu\n", name,
+		       r.nr, ms, cgf_profile_size(p), kvmalloc_footprint(cgf_profile_size(p)));
 		measure("rules", name, r.nr, "/srv/app0/data/file0.conf", CGFENCE_FILE_READ, p, 0);
 		/* The same file in the last application directory, and a miss in the first. */
 		snprintf(mid, sizeof(mid), "/srv/app%u/data/file0.conf", (r.nr - 1) / 10);
@@ -338,8 +362,8 @@ int main(int argc, char **argv)
 	}
 
 	p = build(argv[1], "typical.cgf", &r, &ms);
-	printf("engine build profile=typical rules=%u ms=%.1f bytes=%zu\n", r.nr, ms,
-	       cgf_profile_size(p));
+	printf("engine build profile=typical rules=%u ms=%.1f bytes=%zu kernel_bytes=%zu\n", r.nr,
+	       ms, cgf_profile_size(p), kvmalloc_footprint(cgf_profile_size(p)));
 	snprintf(paths_file, sizeof(paths_file), "%s/paths.txt", argv[1]);
 	f = fopen(paths_file, "r");
 	if (!f) {

@@ -17,6 +17,11 @@
  *   opbench lat [-g CGROUP] [-e ERRNO] LABEL MS PATH
  *	open+close of PATH for MS milliseconds, each timed on its own; prints
  *	"L LABEL count p50 p90 p99 p999 max" in ns.
+ *   opbench par [-g CGROUP] -j JOBS LABEL MS PREFIX
+ *	JOBS processes, the i-th pinned to CPU i, open+close PREFIX<i> for MS ms from a
+ *	common start (every result checked: must succeed); prints "P LABEL JOBS OPS MS" (OPS
+ *	of all of them together): throughput when confined tasks open files side by side.
+ *	Each has its own file so that what they share is cgfence's state, not one dentry.
  *   opbench mkcg DIR N	creates DIR and DIR/c0 .. DIR/c<N-1>
  *   opbench attach PROFILE DIR FROM TO	attaches PROFILE to DIR/c<FROM> .. DIR/c<TO-1>
  *   opbench detach DIR FROM TO		detaches them
@@ -26,6 +31,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdint.h>
@@ -473,6 +479,95 @@ static int cmd_attach_detach(int argc, char **argv, int attach)
 	return 0;
 }
 
+/* One of cmd_par()'s workers: waits for the start, counts opens for @ms, reports on @out. */
+static void par_worker(const struct target *t, int cpu, int start_fd, int out_fd, u64 ms)
+{
+	u64 ops = 0, end;
+	char go, name[16];
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	snprintf(name, sizeof(name), "%d", cpu);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("pin to CPU %s", name, errno);
+	check_result(t, op_open(t), 0);
+	if (read(start_fd, &go, 1) != 0)
+		die("%s", "start pipe", errno);
+	end = now_ns() + ms * 1000000ULL;
+	while (now_ns() < end) {
+		int got = op_open(t);
+
+		if (got)
+			check_result(t, got, 0);
+		ops++;
+	}
+	if (write(out_fd, &ops, sizeof(ops)) != sizeof(ops))
+		die("%s", "result pipe", errno);
+	_exit(0);
+}
+
+static int cmd_par(int argc, char **argv)
+{
+	int jobs = 0, opt, start[2], result[2], i, status, failed = 0;
+	const char *cgroup = NULL;
+	u64 ms, ops, total = 0;
+	char path[4096];
+	struct target t;
+
+	while ((opt = getopt(argc, argv, "g:j:")) != -1) {
+		switch (opt) {
+		case 'g':
+			cgroup = optarg;
+			break;
+		case 'j':
+			jobs = atoi(optarg);
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind != 3 || jobs < 1 || jobs > CPU_SETSIZE)
+		return 2;
+	ms = strtoull(argv[optind + 1], NULL, 10);
+	if (cgroup)
+		enter_cgroup(cgroup);
+	if (pipe(start) || pipe(result))
+		die("%s", "pipe", errno);
+	for (i = 0; i < jobs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("%s", "fork", errno);
+		if (!pid) {
+			snprintf(path, sizeof(path), "%s%d", argv[optind + 2], i);
+			target_init(&t, "open", path);
+			close(start[1]);
+			close(result[0]);
+			par_worker(&t, i, start[0], result[1], ms);
+		}
+	}
+	close(start[0]);
+	close(result[1]);
+	/* Every worker is pinned and has opened once: closing the pipe starts them together. */
+	usleep(100000);
+	close(start[1]);
+	for (i = 0; i < jobs; i++) {
+		if (read(result[0], &ops, sizeof(ops)) != sizeof(ops))
+			failed = 1;
+		else
+			total += ops;
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	if (failed)
+		die("%s", "a worker failed", 0);
+	printf("P %s %d %llu %llu\n", argv[optind], jobs, (unsigned long long)total,
+	       (unsigned long long)ms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 2;
@@ -488,6 +583,8 @@ int main(int argc, char **argv)
 			ret = cmd_calib(argc, argv);
 		else if (!strcmp(cmd, "lat"))
 			ret = cmd_lat(argc, argv);
+		else if (!strcmp(cmd, "par"))
+			ret = cmd_par(argc, argv);
 		else if (!strcmp(cmd, "mkcg"))
 			ret = cmd_mkcg(argc, argv);
 		else if (!strcmp(cmd, "attach"))

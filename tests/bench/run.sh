@@ -8,7 +8,7 @@
 #   BENCH_ROUNDS=N      interleaved rounds per phase (default 6; keep it even: the serpentine
 #                       order then visits every state equally often early and late)
 #   BENCH_SAMPLE_MS=MS  target length of one timed sample (default 40)
-#   BENCH_PHASES=LIST   comma-separated subset of main,rules,containers,depth,reload
+#   BENCH_PHASES=LIST   comma-separated subset of main,rules,containers,depth,reload,contention
 #   BENCH_NO_VM=1       only the engine microbenchmark
 #   KERNEL=NAME         the kernel to boot, a name of tests/deps.sh's (6.1, 6.12); default: the
 #                       default kernel (build/kernel.env) with its test-modules build
@@ -17,8 +17,9 @@
 #   BENCH_REPORT_ONLY=1 no run: print the tables again from what build/bench/ holds
 #   BENCH_CLOCK=MODE    both (default): one boot under -icount (guest time = instructions,
 #                       immune to host load) for main/rules/containers/depth, then one boot
-#                       on wall time (2 vCPUs) for main again and reload; icount or wall:
-#                       that boot alone (wall runs every phase; icount cannot run reload)
+#                       on wall time (2 vCPUs) for main again, reload and contention; icount
+#                       or wall: that boot alone (wall runs every phase; icount cannot run
+#                       reload or contention)
 # Nothing here asserts a timing: the exit status says only whether the runs completed.
 set -u
 
@@ -33,7 +34,7 @@ work="$top/build/bench"
 root="$work/root"
 rounds=${BENCH_ROUNDS:-6}
 sample_ms=${BENCH_SAMPLE_MS:-40}
-phases=${BENCH_PHASES:-main,rules,containers,depth,reload}
+phases=${BENCH_PHASES:-main,rules,containers,depth,reload,contention}
 vm_timeout=${BENCH_TIMEOUT:-1800}
 clock=${BENCH_CLOCK:-both}
 guest_script=${BENCH_GUEST_SCRIPT:-$here/guest/bench.sh}
@@ -169,6 +170,9 @@ gcc -static -nostdlib -O2 -Wall -Wextra -Werror -o "$root/bench/bin/true" "$here
 # shellcheck disable=SC2046
 mkdir -p "$root"/bench/{data,secret,lib,noexec,work,ro,mnt,mnt-denied} "$root/srv/app0/data"
 echo data > "$root/bench/data/file"
+# The contention phase's files, one per task (opbench par opens PREFIX<i>).
+echo par > "$root/bench/ro/par0"
+echo par > "$root/bench/ro/par1"
 echo secret > "$root/bench/secret/file"
 cp "$root/bench/bin/true" "$root/bench/secret/true"
 head -c 65536 /dev/zero > "$root/bench/lib/code.so"
@@ -227,12 +231,12 @@ boot() {
 
 # icount: QEMU counts guest instructions and derives the guest's clock from them (1 ns per
 # instruction with shift=0), so host load cannot disturb a sample. It needs one vCPU here
-# (QEMU 7.2 does not bring a second CPU up under -icount), which rules out the reload phase:
-# that one wants the loader and the measured task on two CPUs, so it runs on wall time.
+# (QEMU 7.2 does not bring a second CPU up under -icount), which rules out the reload and
+# contention phases: they want two CPUs, so they run on wall time, one host thread per vCPU.
 icount_args=(-smp 1 -icount 'shift=0,sleep=off')
-wall_args=(-smp 2)
+wall_args=(-smp 2 -accel tcg,thread=multi)
 strip_reload() {
-	echo "$1" | tr ',' '\n' | grep -v '^reload$' | paste -sd, -
+	echo "$1" | tr ',' '\n' | grep -vE '^(reload|contention)$' | paste -sd, -
 }
 case $clock in
 icount)
@@ -244,8 +248,8 @@ wall)
 both)
 	p=$(strip_reload "$phases")
 	[ -n "$p" ] && boot icount "$p" "${icount_args[@]}"
-	# Wall time: the system-call table again (real TCG time, with its noise) and the reload.
-	p=$(echo "$phases" | tr ',' '\n' | grep -E '^(main|reload)$' | paste -sd, -)
+	# Wall time: the system-call table again (real TCG time, with its noise), reload, contention.
+	p=$(echo "$phases" | tr ',' '\n' | grep -E '^(main|reload|contention)$' | paste -sd, -)
 	[ -n "$p" ] && boot wall "$p" "${wall_args[@]}"
 	;;
 *)

@@ -5,6 +5,7 @@
 #   R PHASE:CONFIG:ROUND OP ns/op...   samples of one opbench run
 #   L reload:KIND:ROUND count p50 p90 p99 p999 max   open+close latencies (ns) of one window
 #   C reload:KIND:ROUND N              tool runs completed in that window
+#   P contention:CONFIG:ROUND JOBS OPS MS  opens of JOBS tasks side by side in MS ms
 #   T WHAT ms                          how long a step took (insmod, load of a profile, ...)
 #   # ...                              anything else
 #
@@ -17,7 +18,7 @@ set -u
 clock=${BENCH_CLOCK:-wall}
 rounds=${BENCH_ROUNDS:-6}
 sample_ms=${BENCH_SAMPLE_MS:-40}
-phases=${BENCH_PHASES:-main,rules,containers,depth,reload}
+phases=${BENCH_PHASES:-main,rules,containers,depth,reload,contention}
 samples=5
 window_ms=2000
 
@@ -319,6 +320,25 @@ if has_phase reload; then
 	for r in $(seq 1 $((2 * rounds))); do
 		for kind in $(serpentine "$r" steady check reload); do
 			window "$kind" "$r"
+		done
+	done
+fi
+
+# --- Phase contention: 1 and 2 tasks, one per vCPU, each opening its own file side by side,
+# with the module absent and confined by typical: does the second CPU still add throughput?
+if has_phase contention; then
+	[ "$(nproc)" -ge 2 ] || fail "the contention phase needs 2 CPUs, this boot has $(nproc)"
+	for r in $(seq 1 "$rounds"); do
+		for st in $(serpentine "$r" absent policy); do
+			to_state "$st"
+			case $st in
+			absent) cfg=absent cg=$CG/host ;;
+			*) cfg=confined cg=$CG/ctr ;;
+			esac
+			for j in $(serpentine "$r" 1 2); do
+				$ob par -g "$cg" -j "$j" "contention:$cfg:$r" "$window_ms" "$(path par)" ||
+					fail "opbench par $cfg $j"
+			done
 		done
 	done
 fi
