@@ -234,7 +234,7 @@ boot() {
 # (QEMU 7.2 does not bring a second CPU up under -icount), which rules out the reload and
 # contention phases: they want two CPUs, so they run on wall time, one host thread per vCPU.
 icount_args=(-smp 1 -icount 'shift=0,sleep=off')
-wall_args=(-smp 2 -accel tcg,thread=multi)
+wall_args=(-smp 2 -accel 'tcg,thread=multi')
 strip_reload() {
 	echo "$1" | tr ',' '\n' | grep -vE '^(reload|contention)$' | paste -sd, -
 }
