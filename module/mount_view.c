@@ -78,6 +78,7 @@ struct cgf_name_walk {
  */
 static bool cgf_walk_prepend(struct cgf_name_walk *walk, const struct dentry *dentry)
 {
+	/* Pairs with __d_alloc()'s release: a new dentry's name bytes are seen with it. */
 	const unsigned char *dname = smp_load_acquire(&dentry->d_name.name);
 	u32 dlen = READ_ONCE(dentry->d_name.len);
 
@@ -118,7 +119,7 @@ static enum cgf_name_end cgf_walk_up(const struct path *path, const struct path 
 				mnt = up;
 				continue;
 			}
-			/* Another namespace's tree, or a detached one: the kernel's own walk decides. */
+			/* Another namespace's tree or a detached one: the kernel's walk decides. */
 			return READ_ONCE(mnt->mnt_ns) == current->nsproxy->mnt_ns ?
 			       CGF_NAME_WHOLE : CGF_NAME_ASK_KERNEL;
 		}
