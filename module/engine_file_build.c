@@ -233,6 +233,14 @@ size_t cgf_file_build_size(const struct cgf_file_build *build)
 	return size_add(size, build->labels_len);
 }
 
+/* Equal hashes keep no order: the matcher compares every label of an equal run. */
+static int cgf_file_edge_hash_cmp(const void *a, const void *b)
+{
+	const struct cgf_file_edge *x = a, *y = b;
+
+	return (int)x->hash - (int)y->hash;
+}
+
 /**
  * cgf_file_build_fill() - lay the trie out in its section of the profile
  * @build: prepared state
@@ -293,6 +301,7 @@ int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rul
 				memcpy(labels + label, ref->key + pos, len);
 				incoming[child].label = label;
 				incoming[child].label_len = len;
+				incoming[child].hash = 0;
 				incoming[child].child = child;
 				label += len;
 				parent[child] = stack[depth];
@@ -335,6 +344,17 @@ int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rul
 		if (nodes[i].is_globstar)
 			continue;
 		edges[--nodes[parent[i]].edge_first] = incoming[i];
+	}
+	for (i = 0; i < build->nr_nodes; i++) {
+		struct cgf_file_edge *first = edges + nodes[i].edge_first;
+
+		if (nodes[i].nr_literal < CGF_FILE_HASHED_MIN)
+			continue;
+		for (pos = 0; pos < nodes[i].nr_literal; pos++)
+			first[pos].hash = cgf_file_label_hash(labels + first[pos].label,
+							      first[pos].label_len);
+		sort(first, nodes[i].nr_literal, sizeof(*first), cgf_file_edge_hash_cmp, NULL);
+		cond_resched();
 	}
 	ret = 0;
 out:

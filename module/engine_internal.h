@@ -37,12 +37,33 @@ struct cgf_file_node {
 	u8 is_globstar;		/* stays active while components are consumed */
 };
 
-/* An edge to a child: a literal component (unescaped) or a component glob (as written). */
+/*
+ * An edge to a child: a literal component (unescaped) or a component glob (as written).
+ * A node's literal edges are sorted by label, or, at a node with at least
+ * CGF_FILE_HASHED_MIN of them, by @hash (cgf_file_label_hash() of the label), so that
+ * a lookup among many children compares integers, not strings.
+ */
 struct cgf_file_edge {
 	u32 label;		/* offset in cgf_file_rules.labels */
-	u32 label_len;
 	u32 child;
+	u16 label_len;
+	u16 hash;
 };
+
+static_assert(CGFENCE_MAX_PATTERN - 1 <= U16_MAX);
+
+#define CGF_FILE_HASHED_MIN 16
+
+/* FNV-1a, folded to 16 bits: the key literal edges are sorted by at crowded nodes. */
+static inline u16 cgf_file_label_hash(const char *label, size_t len)
+{
+	u32 hash = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		hash = (hash ^ (u8)label[i]) * 16777619u;
+	return (u16)(hash ^ (hash >> 16));
+}
 
 /*
  * A deny rule ending at a node. Only rules that refuse a permission no smaller id at the
