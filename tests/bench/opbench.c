@@ -479,19 +479,28 @@ static int cmd_attach_detach(int argc, char **argv, int attach)
 	return 0;
 }
 
-/* One of cmd_par()'s workers: waits for the start, counts opens for @ms, reports on @out. */
+/*
+ * One of cmd_par()'s workers: pins itself and opens once, says on @out_fd whether it is
+ * ready ('r') or not ('x'), waits for the start, counts opens for @ms, reports the count.
+ */
 static void par_worker(const struct target *t, int cpu, int start_fd, int out_fd, u64 ms)
 {
 	u64 ops = 0, end;
-	char go, name[16];
 	cpu_set_t set;
+	int err = 0;
+	char go;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	snprintf(name, sizeof(name), "%d", cpu);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		die("pin to CPU %s", name, errno);
-	check_result(t, op_open(t), 0);
+		err = errno;
+	else
+		err = op_open(t);
+	if (write(out_fd, err ? "x" : "r", 1) != 1 || err) {
+		fprintf(stderr, "%s: worker on CPU %d: pin or first open of %s: %s\n", prog, cpu,
+			t->path, strerror(err));
+		_exit(1);
+	}
 	if (read(start_fd, &go, 1) != 0)
 		die("%s", "start pipe", errno);
 	end = now_ns() + ms * 1000000ULL;
@@ -549,8 +558,13 @@ static int cmd_par(int argc, char **argv)
 	}
 	close(start[0]);
 	close(result[1]);
+	for (i = 0; i < jobs; i++) {
+		char ready;
+
+		if (read(result[0], &ready, 1) != 1 || ready != 'r')
+			failed = 1;
+	}
 	/* Every worker is pinned and has opened once: closing the pipe starts them together. */
-	usleep(100000);
 	close(start[1]);
 	for (i = 0; i < jobs; i++) {
 		if (read(result[0], &ops, sizeof(ops)) != sizeof(ops))

@@ -67,7 +67,7 @@ class Bench:
         self.samples = defaultdict(lambda: defaultdict(list))
         self.lat = defaultdict(dict)      # lat[kind][round] = dict
         self.runs = defaultdict(dict)     # runs[kind][round] = n
-        self.par = defaultdict(dict)      # par[(config, jobs)][round] = opens per second
+        self.par = defaultdict(dict)      # par[(config, jobs)][round] = [opens per second...]
         self.times = defaultdict(list)    # times[what] = [ms...]
         self.comments = []
         self.failed = []
