@@ -33,6 +33,10 @@
  * active set on the stack (CGF_FILE_ACTIVE_MAX nodes, deduplicated). The nodes left
  * active at the end are the patterns the path matches: their allow and deny masks decide.
  *
+ * Once only childless ``**`` nodes are active (a subtree decided whole, nothing more
+ * specific below it), no component can change the set: the rest of the path is not read,
+ * so a deep path inside such a subtree costs what its first components cost.
+ *
  * Cost per component: a binary search among the literal children of each active node
  * (by hash at crowded nodes, the name hashed once per component),
  * and one cgf_glob_match_component() per glob child of an active node. Only globs that
@@ -371,14 +375,17 @@ static u32 cgf_file_hashed_child(const struct cgf_file_rules *file,
 	return 0;
 }
 
-/* Consumes one component. False when @next overflows or *@budget runs out. */
+/*
+ * Consumes one component. False when @next overflows or *@budget runs out. *@settled:
+ * every node of @cur was final, so @next is @cur again whatever the next components are.
+ */
 static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_file_active *cur,
 			  struct cgf_file_active *next, const char *name, size_t len,
-			  u32 *budget)
+			  u32 *budget, bool *settled)
 {
 	const struct cgf_file_node *node;
 	const struct cgf_file_edge *edge;
-	bool hashed = false;
+	bool hashed = false, all_final = true;
 	u32 i, j, child;
 	u16 hash = 0;
 
@@ -388,6 +395,7 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 			return false;
 		--*budget;
 		node = &file->nodes[cur->node[i]];
+		all_final &= node->is_final;
 		if (node->is_globstar && !cgf_file_active_add(file, next, cur->node[i]))
 			return false;
 		if (node->nr_literal < CGF_FILE_HASHED_MIN) {
@@ -414,6 +422,7 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 			}
 		}
 	}
+	*settled = all_final;
 	return true;
 }
 
@@ -430,6 +439,7 @@ static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *
 	struct cgf_file_active *cur = &sets[0], *next = &sets[1];
 	const char *slash;
 	size_t start, end;
+	bool settled;
 
 	cur->nr = 0;
 	if (!cgf_file_active_add(file, cur, 0))
@@ -437,9 +447,12 @@ static const struct cgf_file_active *cgf_file_walk(const struct cgf_file_rules *
 	for (start = path_len == 1 ? 2 : 1; start <= path_len && cur->nr; start = end + 1) {
 		slash = memchr(path + start, '/', path_len - start);
 		end = slash ? slash - path : path_len;
-		if (!cgf_file_step(file, cur, next, path + start, end - start, budget))
+		if (!cgf_file_step(file, cur, next, path + start, end - start, budget,
+				   &settled))
 			return NULL;
 		swap(cur, next);
+		if (settled)
+			break;
 	}
 	return cur;
 }

@@ -348,6 +348,8 @@ int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rul
 	for (i = 0; i < build->nr_nodes; i++) {
 		struct cgf_file_edge *first = edges + nodes[i].edge_first;
 
+		nodes[i].is_final = nodes[i].is_globstar && !nodes[i].nr_literal &&
+				    !nodes[i].nr_glob;
 		if (nodes[i].nr_literal < CGF_FILE_HASHED_MIN)
 			continue;
 		for (pos = 0; pos < nodes[i].nr_literal; pos++)

@@ -35,6 +35,7 @@ struct cgf_file_node {
 	u16 deny;		/* OR of the deny rules ending here */
 	u8 nr_deny;
 	u8 is_globstar;		/* stays active while components are consumed */
+	u8 is_final;		/* a "**" node with no children: no component leads elsewhere */
 };
 
 /*

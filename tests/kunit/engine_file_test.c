@@ -582,6 +582,60 @@ static void match_budget_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, same_below(p, path, path));
 }
 
+/* Appends @count components "/x" to @path of length *@len. */
+static void append_x(char *path, size_t *len, int count)
+{
+	while (count--) {
+		memcpy(path + *len, "/x", 2);
+		*len += 2;
+	}
+	path[*len] = '\0';
+}
+
+/*
+ * Inside subtrees decided whole (rules 1 and 2, nothing below them) the walk stops once
+ * only their "**" nodes are active: a path 1,000 components deep costs what one 4 deep
+ * costs and is decided alike. A "**" node with a rule below it (rules 3 and 4) never
+ * stops the walk: the last component is still read.
+ */
+static void settled_subtree_test(struct kunit *test)
+{
+	enum { DEEP = 1000 };
+	const struct cgf_rule rules[] = {
+		cgf_test_file(1, ALLOW, R, "/a/**"),
+		cgf_test_file(2, ALLOW, W, "/a/b/**"),
+		cgf_test_file(3, ALLOW, R, "/c/**"),
+		cgf_test_file(4, DENY, R, "/c/**/secret"),
+	};
+	const struct cgf_profile *p;
+	char *path, *shallow;
+	size_t len, shallow_len;
+
+	path = kunit_kzalloc(test, 2 * DEEP + 32, GFP_KERNEL);
+	shallow = kunit_kzalloc(test, 32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, path);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shallow);
+	p = cgf_test_build(test, CGFENCE_MODE_ENFORCE, DENY, rules, ARRAY_SIZE(rules));
+
+	shallow_len = sprintf(shallow, "/a/b/x/x");
+	len = sprintf(path, "/a/b");
+	append_x(path, &len, DEEP);
+	KUNIT_EXPECT_EQ(test, cgf_file_match_cost(p, path, len),
+			cgf_file_match_cost(p, shallow, shallow_len));
+	check_one(test, p, path, R | W, 0, 0);
+	len = sprintf(path, "/a/c");
+	append_x(path, &len, DEEP);
+	check_one(test, p, path, R | W, W, 0);
+
+	len = sprintf(path, "/c");
+	append_x(path, &len, DEEP);
+	/* At least one step for each of the DEEP components. */
+	KUNIT_EXPECT_GT(test, cgf_file_match_cost(p, path, len), DEEP);
+	check_one(test, p, path, R, 0, 0);
+	len += sprintf(path + len, "/secret");
+	check_one(test, p, path, R, R, 4);
+}
+
 /*
  * Single-byte names over the whole byte range, and their doubles, as siblings of one node:
  * the build's sort and the matcher's binary search must order bytes the same way (unsigned).
@@ -914,6 +968,7 @@ static struct kunit_case cgfence_engine_file_cases[] = {
 	KUNIT_CASE(crowded_node_test),
 	KUNIT_CASE(active_set_overflow_test),
 	KUNIT_CASE(match_budget_test),
+	KUNIT_CASE(settled_subtree_test),
 	KUNIT_CASE(differential_table_test),
 	KUNIT_CASE(differential_random_test),
 	KUNIT_CASE(large_profile_test),
