@@ -21,9 +21,9 @@
  * not what the number of rules costs. A node has three kinds of children:
  *
  * - literal components, unescaped at build time and sorted, found by binary search;
- *   at a node with CGF_FILE_HASHED_MIN or more of them (a directory holding many
- *   listed names), sorted by a 16-bit hash of the label instead, so that the search
- *   compares integers and only the labels of one hash are compared as strings;
+ *   at a node with CGF_FILE_PERFECT_MIN or more of them (a directory holding many
+ *   listed names), placed by a perfect hash built with the profile instead, so that a
+ *   lookup hashes the name, reads one slot and compares one label, whatever their number;
  * - component globs (a component holding an unescaped ``*`` or ``?``), kept as written
  *   and tried one by one with cgf_glob_match_component();
  * - at most one ``**`` child, which is entered without consuming a component and then
@@ -38,7 +38,7 @@
  * so a deep path inside such a subtree costs what its first components cost.
  *
  * Cost per component: a binary search among the literal children of each active node
- * (by hash at crowded nodes, the name hashed once per component),
+ * (one slot at crowded nodes, the name hashed once per component),
  * and one cgf_glob_match_component() per glob child of an active node. Only globs that
  * share their whole prefix with each other are tried together ("/srv/x*" and "/srv/y*"),
  * never the rest of the profile.
@@ -318,60 +318,23 @@ static u32 cgf_file_literal_child(const struct cgf_file_rules *file,
 	return 0;
 }
 
-/* Interpolation probes before a lookup falls back to halving the range. */
-#define CGF_FILE_INTERPOLATIONS 8
-
 /*
- * The first of @nr edges sorted by hash whose hash is not below @hash. Hashes of labels
- * are spread evenly, so guessing the position from the value (interpolation search)
- * takes about four probes whatever @nr is (4.1 at 100 children, 4.2 at 10,000); labels
- * whose hashes bunch up fall back to bisection after CGF_FILE_INTERPOLATIONS probes.
+ * The literal child of @node named @name at a perfect node: one slot, one label compared.
+ * @hash: cgf_file_label_hash() of @name. Not inlined: inside cgf_file_step() its mixing
+ * costs every step registers, perfect node or not (30 instructions a lookup, callgrind).
  */
-static u32 cgf_file_hash_lower_bound(const struct cgf_file_edge *edges, u32 nr, u16 hash)
-{
-	u32 lo = 0, hi = nr, mid, probes = 0;
-
-	while (lo < hi) {
-		u16 first = edges[lo].hash, last = edges[hi - 1].hash;
-
-		if (hash <= first)
-			return lo;
-		if (hash > last)
-			return hi;
-		/* first < hash <= last: at least two edges, and lo < mid < hi either way. */
-		if (++probes > CGF_FILE_INTERPOLATIONS)
-			mid = lo + (hi - lo) / 2;
-		else
-			mid = lo + 1 + (u32)((u64)(hash - first - 1) * (hi - lo - 2) /
-					     (last - first));
-		if (edges[mid].hash < hash)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * The same at a node whose literal edges are sorted by hash: the run of edges of the
- * name's hash, each label compared as one step of *@budget (the profile's author, not
- * the container, decides how long a run is).
- */
-static u32 cgf_file_hashed_child(const struct cgf_file_rules *file,
-				 const struct cgf_file_node *node, const char *name, size_t len,
-				 u16 hash, u32 *budget)
+static noinline u32 cgf_file_perfect_child(const struct cgf_file_rules *file,
+					   const struct cgf_file_node *node, const char *name,
+					   size_t len, u64 hash)
 {
 	const struct cgf_file_edge *edges = file->edges + node->edge_first;
-	u32 lo = cgf_file_hash_lower_bound(edges, node->nr_literal, hash);
+	u32 n = node->nr_literal;
+	const struct cgf_file_edge *edge;
 
-	for (; lo < node->nr_literal && edges[lo].hash == hash; lo++) {
-		if (!*budget)
-			return 0;
-		--*budget;
-		if (edges[lo].label_len == len &&
-		    !memcmp(file->labels + edges[lo].label, name, len))
-			return edges[lo].child;
-	}
+	edge = &edges[cgf_file_perfect_slot(hash, edges[cgf_file_perfect_bucket(hash, n)].pilot,
+					    n)];
+	if (edge->label_len == len && !memcmp(file->labels + edge->label, name, len))
+		return edge->child;
 	return 0;
 }
 
@@ -387,7 +350,7 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 	const struct cgf_file_edge *edge;
 	bool hashed = false, all_final = true;
 	u32 i, j, child;
-	u16 hash = 0;
+	u64 hash = 0;
 
 	next->nr = 0;
 	for (i = 0; i < cur->nr; i++) {
@@ -398,16 +361,14 @@ static bool cgf_file_step(const struct cgf_file_rules *file, const struct cgf_fi
 		all_final &= node->is_final;
 		if (node->is_globstar && !cgf_file_active_add(file, next, cur->node[i]))
 			return false;
-		if (node->nr_literal < CGF_FILE_HASHED_MIN) {
+		if (!node->is_perfect) {
 			child = cgf_file_literal_child(file, node, name, len);
 		} else {
 			if (!hashed) {
 				hash = cgf_file_label_hash(name, len);
 				hashed = true;
 			}
-			child = cgf_file_hashed_child(file, node, name, len, hash, budget);
-			if (!*budget)
-				return false;
+			child = cgf_file_perfect_child(file, node, name, len, hash);
 		}
 		if (child && !cgf_file_active_add(file, next, child))
 			return false;

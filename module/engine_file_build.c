@@ -233,12 +233,115 @@ size_t cgf_file_build_size(const struct cgf_file_build *build)
 	return size_add(size, build->labels_len);
 }
 
-/* Equal hashes keep no order: the matcher compares every label of an equal run. */
-static int cgf_file_edge_hash_cmp(const void *a, const void *b)
-{
-	const struct cgf_file_edge *x = a, *y = b;
+/* A label's place in the placement order: larger buckets first, a bucket's together. */
+#define CGF_ORDER_BITS	24
+#define CGF_ORDER_MASK	((1U << CGF_ORDER_BITS) - 1)
+static_assert(CGF_FILE_PERFECT_MAX <= CGF_ORDER_MASK);
 
-	return (int)x->hash - (int)y->hash;
+static u64 cgf_file_order_key(u32 bucket_size, u32 bucket, u32 index)
+{
+	return (u64)(U16_MAX - min_t(u32, bucket_size, U16_MAX)) << (2 * CGF_ORDER_BITS) |
+	       (u64)bucket << CGF_ORDER_BITS | index;
+}
+
+static u32 cgf_file_order_bucket(u64 key)
+{
+	return (key >> CGF_ORDER_BITS) & CGF_ORDER_MASK;
+}
+
+static u32 cgf_file_order_index(u64 key)
+{
+	return key & CGF_ORDER_MASK;
+}
+
+static int cgf_file_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Hash and displace (PTHash's construction): each of @n labels falls in a bucket by the
+ * high half of its hash; bucket by bucket, largest first, the first pilot that sends every
+ * label of the bucket to a free slot is kept. The edges then sit at their slots, and the
+ * pilot of bucket b in the edge at index b, so that the layout costs no byte more.
+ * Return: 1 when placed; 0, edges untouched, when a bucket finds no pilot (the last free
+ * slots missed 2^16 times, or two labels of one 64-bit hash): the node keeps its edges
+ * sorted by label; -ENOMEM.
+ */
+static int cgf_file_place_perfect(struct cgf_file_edge *first, u32 n, const char *labels,
+				  gfp_t gfp)
+{
+	struct cgf_file_edge *placed;
+	u64 *hash, *order;
+	u32 *slot;
+	u16 *pilot;
+	u8 *taken;
+	u32 i, k, end, try;
+	int ret = -ENOMEM;
+
+	hash = kvmalloc_array(n, sizeof(*hash), gfp);
+	order = kvmalloc_array(n, sizeof(*order), gfp);
+	slot = kvmalloc_array(n, sizeof(*slot), gfp);
+	pilot = kvcalloc(n, sizeof(*pilot), gfp);
+	taken = kvcalloc(n, sizeof(*taken), gfp);
+	placed = kvmalloc_array(n, sizeof(*placed), gfp);
+	if (!hash || !order || !slot || !pilot || !taken || !placed)
+		goto out;
+	ret = 0;
+
+	/* slot[] counts each bucket's labels first. */
+	memset(slot, 0, n * sizeof(*slot));
+	for (i = 0; i < n; i++) {
+		hash[i] = cgf_file_label_hash(labels + first[i].label, first[i].label_len);
+		slot[cgf_file_perfect_bucket(hash[i], n)]++;
+	}
+	for (i = 0; i < n; i++) {
+		k = cgf_file_perfect_bucket(hash[i], n);
+		order[i] = cgf_file_order_key(slot[k], k, i);
+	}
+	sort(order, n, sizeof(*order), cgf_file_u64_cmp, NULL);
+
+	for (i = 0; i < n; i = end) {
+		u32 bucket = cgf_file_order_bucket(order[i]);
+
+		for (end = i; end < n && cgf_file_order_bucket(order[end]) == bucket; end++)
+			;
+		for (try = 0; try <= U16_MAX; try++) {
+			for (k = i; k < end; k++) {
+				u32 index = cgf_file_order_index(order[k]);
+
+				slot[index] = cgf_file_perfect_slot(hash[index], try, n);
+				if (taken[slot[index]])
+					break;
+				taken[slot[index]] = 1;
+			}
+			if (k == end)
+				break;
+			while (k-- > i)
+				taken[slot[cgf_file_order_index(order[k])]] = 0;
+		}
+		if (try > U16_MAX)
+			goto out;
+		pilot[bucket] = try;
+		cond_resched();
+	}
+	for (i = 0; i < n; i++)
+		placed[slot[i]] = first[i];
+	for (i = 0; i < n; i++) {
+		first[i] = placed[i];
+		first[i].pilot = pilot[i];
+	}
+	ret = 1;
+out:
+	kvfree(placed);
+	kvfree(taken);
+	kvfree(pilot);
+	kvfree(slot);
+	kvfree(order);
+	kvfree(hash);
+	return ret;
 }
 
 /**
@@ -301,7 +404,7 @@ int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rul
 				memcpy(labels + label, ref->key + pos, len);
 				incoming[child].label = label;
 				incoming[child].label_len = len;
-				incoming[child].hash = 0;
+				incoming[child].pilot = 0;
 				incoming[child].child = child;
 				label += len;
 				parent[child] = stack[depth];
@@ -346,16 +449,15 @@ int cgf_file_build_fill(struct cgf_file_build *build, const struct cgf_rule *rul
 		edges[--nodes[parent[i]].edge_first] = incoming[i];
 	}
 	for (i = 0; i < build->nr_nodes; i++) {
-		struct cgf_file_edge *first = edges + nodes[i].edge_first;
+		u32 nr = nodes[i].nr_literal;
 
-		nodes[i].is_final = nodes[i].is_globstar && !nodes[i].nr_literal &&
-				    !nodes[i].nr_glob;
-		if (nodes[i].nr_literal < CGF_FILE_HASHED_MIN)
+		nodes[i].is_final = nodes[i].is_globstar && !nr && !nodes[i].nr_glob;
+		if (nr < CGF_FILE_PERFECT_MIN || nr > CGF_FILE_PERFECT_MAX)
 			continue;
-		for (pos = 0; pos < nodes[i].nr_literal; pos++)
-			first[pos].hash = cgf_file_label_hash(labels + first[pos].label,
-							      first[pos].label_len);
-		sort(first, nodes[i].nr_literal, sizeof(*first), cgf_file_edge_hash_cmp, NULL);
+		ret = cgf_file_place_perfect(edges + nodes[i].edge_first, nr, labels, gfp);
+		if (ret < 0)
+			goto out;
+		nodes[i].is_perfect = ret;
 		cond_resched();
 	}
 	ret = 0;

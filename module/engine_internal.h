@@ -36,34 +36,76 @@ struct cgf_file_node {
 	u8 nr_deny;
 	u8 is_globstar;		/* stays active while components are consumed */
 	u8 is_final;		/* a "**" node with no children: no component leads elsewhere */
+	u8 is_perfect;		/* literal edges placed by a perfect hash, see cgf_file_edge */
 };
+
+/* The flags above fill what was padding: a profile is no larger for them. */
+static_assert(sizeof(struct cgf_file_node) == 28);
 
 /*
  * An edge to a child: a literal component (unescaped) or a component glob (as written).
- * A node's literal edges are sorted by label, or, at a node with at least
- * CGF_FILE_HASHED_MIN of them, by @hash (cgf_file_label_hash() of the label), so that
- * a lookup among many children compares integers, not strings.
+ * A node's literal edges are sorted by label, or, at a node with is_perfect set, each at
+ * the slot its label's hash and its bucket's pilot choose (cgf_file_perfect_slot()).
  */
 struct cgf_file_edge {
 	u32 label;		/* offset in cgf_file_rules.labels */
 	u32 child;
 	u16 label_len;
-	u16 hash;
+	u16 pilot;		/* at a perfect node: the pilot of the bucket of this index */
 };
 
 static_assert(CGFENCE_MAX_PATTERN - 1 <= U16_MAX);
 
-#define CGF_FILE_HASHED_MIN 16
+/*
+ * Literal children a node needs before they are placed by a perfect hash, and the most
+ * that are: past it the last buckets would rarely find a free slot among 2^16 pilots.
+ */
+#define CGF_FILE_PERFECT_MIN	8
+#define CGF_FILE_PERFECT_MAX	16384
 
-/* FNV-1a, folded to 16 bits: the key literal edges are sorted by at crowded nodes. */
-static inline u16 cgf_file_label_hash(const char *label, size_t len)
+/*
+ * FNV-1a, 64 bits, then mixed: a label's bucket is taken from the high half, its slot from
+ * the low. Without the mix, names alike ("app0".."app999") share their high bits and crowd
+ * a few buckets that no pilot can place.
+ */
+static inline u64 cgf_file_label_hash(const char *label, size_t len)
 {
-	u32 hash = 2166136261u;
+	u64 hash = 14695981039346656037ULL;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		hash = (hash ^ (u8)label[i]) * 16777619u;
-	return (u16)(hash ^ (hash >> 16));
+		hash = (hash ^ (u8)label[i]) * 1099511628211ULL;
+	hash ^= hash >> 32;
+	hash *= 0xd6e8feb86659fd93ULL;
+	return hash ^ (hash >> 32);
+}
+
+/* @x scaled from [0, 2^32) to [0, @n): a multiply, not a division. */
+static inline u32 cgf_file_reduce(u32 x, u32 n)
+{
+	return (u32)(((u64)x * n) >> 32);
+}
+
+static inline u32 cgf_file_perfect_bucket(u64 hash, u32 n)
+{
+	return cgf_file_reduce(hash >> 32, n);
+}
+
+/*
+ * Where a label of @hash sits among @n children when its bucket's pilot is @pilot. The
+ * pilot is mixed in before murmur3's finalizer so that each pilot sends every label of a
+ * bucket to an unrelated slot, even labels whose hashes differ in a few bits only.
+ */
+static inline u32 cgf_file_perfect_slot(u64 hash, u16 pilot, u32 n)
+{
+	u32 x = (u32)hash ^ (pilot * 0x9e3779b9u);
+
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return cgf_file_reduce(x, n);
 }
 
 /*

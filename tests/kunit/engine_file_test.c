@@ -682,68 +682,61 @@ static void literal_byte_order_test(struct kunit *test)
 	check_one(test, p, "/s/ab", R, R, 0);
 }
 
+/* Nodes of @p whose literal children are placed by a perfect hash. */
+static unsigned int perfect_nodes(const struct cgf_profile *p)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < p->file.nr_nodes; i++)
+		nr += p->file.nodes[i].is_perfect;
+	return nr;
+}
+
 /*
- * A directory with many listed names is searched by hash (CGF_FILE_HASHED_MIN): every
- * name must still be found with its own rule, and names sharing one hash (found offline:
- * n1849, n2767, n3271 and n3791 all hash to 35106) must be told apart by their labels,
- * including one of them that is not in the profile. The cost must not grow with the
- * number of names.
+ * A directory with many listed names (CGF_FILE_PERFECT_MIN or more) is placed by a perfect
+ * hash: every name must be found with its own rules, a name not listed must be refused
+ * although its slot holds another label (every slot is full), and the cost must not grow
+ * with the number of names: among 1,000 it is what it is among 5, searched by bisection.
  */
 static void crowded_node_test(struct kunit *test)
 {
-	enum { NR = 1000 };
-	static const char * const same_hash[] = { "n1849", "n2767", "n3271", "n3791" };
+	enum { NR = 1000, FEW = 5 };
 	struct cgf_rule *rules;
 	char (*pats)[16], path[16];
 	const struct cgf_profile *p, *few;
 	unsigned int i, bad = 0;
 	struct cgf_verdict v;
 
-	for (i = 1; i < ARRAY_SIZE(same_hash); i++)
-		KUNIT_ASSERT_EQ(test, cgf_file_label_hash(same_hash[i], 5),
-				cgf_file_label_hash(same_hash[0], 5));
 	rules = kunit_kcalloc(test, NR, sizeof(*rules), GFP_KERNEL);
 	pats = kunit_kcalloc(test, NR, sizeof(*pats), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rules);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pats);
-	/* /c/m0 .. /c/m996 allow r, then three of the four same-hash names, one denied w. */
-	for (i = 0; i < NR - 3; i++) {
+	/* /c/m0 .. /c/m998 allow r, and m5 is also denied w. */
+	for (i = 0; i < NR - 1; i++) {
 		scnprintf(pats[i], sizeof(pats[i]), "/c/m%u", i);
 		rules[i] = cgf_test_file(i + 1, ALLOW, R, pats[i]);
 	}
-	for (i = 0; i < 3; i++) {
-		scnprintf(pats[NR - 3 + i], sizeof(pats[0]), "/c/%s", same_hash[i]);
-		rules[NR - 3 + i] = cgf_test_file(NR - 2 + i, i == 1 ? DENY : ALLOW,
-						  i == 1 ? W : RW, pats[NR - 3 + i]);
-	}
+	rules[NR - 1] = cgf_test_file(NR, DENY, W, "/c/m5");
 	p = cgf_test_build(test, CGFENCE_MODE_ENFORCE, DENY, rules, NR);
-	for (i = 0; i < NR - 3; i++) {
+	KUNIT_EXPECT_EQ(test, perfect_nodes(p), 1U);
+	for (i = 0; i < NR - 1; i++) {
 		scnprintf(path, sizeof(path), "/c/m%u", i);
 		cgf_file_check(p, path, strlen(path), RW, &v);
-		bad += v.denied != W || v.rule_id != 0;
+		bad += v.denied != W || v.rule_id != (i == 5 ? NR : 0);
 		cgf_file_check(p, path, strlen(path), R, &v);
 		bad += v.denied != 0;
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0U);
-	check_one(test, p, "/c/n1849", RW, 0, 0);
-	check_one(test, p, "/c/n2767", W, W, NR - 1);
-	check_one(test, p, "/c/n2767", R, R, 0);
-	check_one(test, p, "/c/n3271", RW, 0, 0);
-	/* Not listed, and its hash's run holds three others: each compared, none taken. */
-	check_one(test, p, "/c/n3791", R, R, 0);
-	check_one(test, p, "/c/m997", R, R, 0);
+	check_one(test, p, "/c/m999", R, R, 0);
 	check_one(test, p, "/c/m", R, R, 0);
+	check_one(test, p, "/c/m00", R, R, 0);
 	check_one(test, p, "/c/m0/x", R, R, 0);
 
-	/*
-	 * Among 1,000 names a lookup costs what it costs among 10 (searched by bisection),
-	 * plus the one label of its hash compared: m7's hash is its own in this profile.
-	 */
-	few = cgf_test_build(test, CGFENCE_MODE_ENFORCE, DENY, rules, 10);
-	KUNIT_EXPECT_EQ(test, cgf_file_match_cost(p, "/c/m7", 5),
-			cgf_file_match_cost(few, "/c/m7", 5) + 1);
-	KUNIT_EXPECT_EQ(test, cgf_file_match_cost(p, "/c/n3791", 8),
-			cgf_file_match_cost(few, "/c/n3791", 8) + 3);
+	few = cgf_test_build(test, CGFENCE_MODE_ENFORCE, DENY, rules, FEW);
+	KUNIT_EXPECT_EQ(test, perfect_nodes(few), 0U);
+	check_one(test, few, "/c/m3", R, 0, 0);
+	KUNIT_EXPECT_EQ(test, cgf_file_match_cost(p, "/c/m3", 5),
+			cgf_file_match_cost(few, "/c/m3", 5));
 }
 
 static const char * const table_patterns[] = {
