@@ -87,6 +87,8 @@ u8 cgf_profile_file_default(const struct cgf_profile *profile);
 int cgf_profile_device_rule(const struct cgf_profile *profile, u32 index, struct cgf_rule *rule);
 /* Bytes the compiled profile occupies, for limits and status. */
 size_t cgf_profile_size(const struct cgf_profile *profile);
+/* Names this compiled profile and no other, ever (its address may be reused): never 0. */
+u64 cgf_profile_serial(const struct cgf_profile *profile);
 
 struct cgf_verdict {
 	u32 denied;	/* the requested permissions or access bits refused */

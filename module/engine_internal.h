@@ -211,6 +211,7 @@ struct cgf_kernel_rules {
 struct cgf_profile {
 	struct rcu_head rcu;	/* first: kvfree_rcu() needs a small offset */
 	size_t size;		/* of the whole block */
+	u64 serial;		/* unique to this profile for the module's life, never 0 */
 	u32 nr_rules;
 	u8 mode;
 	struct cgf_file_rules file;

@@ -2,6 +2,7 @@
 /* cgfence engine profiles: validate rules, compile them into one block, free it after RCU. */
 
 #include <linux/align.h>
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
@@ -121,6 +122,9 @@ static bool cgf_build_reserve(struct cgf_build_layout *layout, size_t size, size
 	return layout->end <= CGF_PROFILE_MAX_SIZE;
 }
 
+/* Serials of the profiles built so far: see cgf_profile_serial(). */
+static atomic64_t cgf_profile_serials = ATOMIC64_INIT(0);
+
 /**
  * cgf_profile_build() - validate rules and compile them into an immutable profile
  * @spec: profile-wide settings
@@ -197,6 +201,7 @@ struct cgf_profile *cgf_profile_build(const struct cgf_profile_spec *spec,
 		goto out;
 	}
 	profile->size = layout.end;
+	profile->serial = atomic64_inc_return(&cgf_profile_serials);
 	profile->nr_rules = nr_rules;
 	profile->mode = spec->mode;
 	profile->file.file_default = spec->file_default;
@@ -267,6 +272,20 @@ u32 cgf_profile_nr_rules(const struct cgf_profile *profile)
 u8 cgf_profile_file_default(const struct cgf_profile *profile)
 {
 	return profile->file.file_default;
+}
+
+/**
+ * cgf_profile_serial() - the number that names this compiled profile
+ * @profile: compiled profile
+ *
+ * Serials count up from 1 as profiles are built; 2^63 builds do not happen in a module's
+ * life, so no two profiles ever share one, whatever addresses they get.
+ *
+ * Return: the serial, never 0.
+ */
+u64 cgf_profile_serial(const struct cgf_profile *profile)
+{
+	return profile->serial;
 }
 
 /**

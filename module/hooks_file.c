@@ -16,6 +16,7 @@
 #include "judge.h"
 #include "mount_view.h"
 #include "object.h"
+#include "verdict_cache.h"
 
 /* One object, named as the container sees it, and the permissions asked of it. */
 struct cgf_file_request {
@@ -59,7 +60,7 @@ static bool cgf_file_decide(struct cgf_judgement *j, const struct cgf_attachment
 
 	if (req->layer_open)
 		return false;
-	cgf_file_check(profile, req->object.name, req->object.len, j->requested, verdict);
+	cgf_file_check_cached(profile, req->object.name, req->object.len, j->requested, verdict);
 	return verdict->denied;
 }
 

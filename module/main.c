@@ -15,6 +15,7 @@
 #include "pending.h"
 #include "store.h"
 #include "symbols.h"
+#include "verdict_cache.h"
 
 static int __init cgf_init(void)
 {
@@ -25,8 +26,15 @@ static int __init cgf_init(void)
 		pr_err("not loaded: cannot set up (see above)\n");
 		return err;
 	}
+	err = cgf_vcache_init();
+	if (err) {
+		pr_err("not loaded: no memory for the verdict cache\n");
+		cgf_object_exit();
+		return err;
+	}
 	err = cgf_events_init();
 	if (err) {
+		cgf_vcache_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -35,6 +43,7 @@ static int __init cgf_init(void)
 	if (err) {
 		pr_err("not loaded: cannot follow forks and task ends (see above)\n");
 		cgf_events_exit();
+		cgf_vcache_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -44,6 +53,7 @@ static int __init cgf_init(void)
 		pr_err("not loaded: a hook could not be attached (see above)\n");
 		cgf_pending_exit();
 		cgf_events_exit();
+		cgf_vcache_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -55,6 +65,7 @@ static int __init cgf_init(void)
 		cgf_backend_detach();
 		cgf_pending_exit();
 		cgf_events_exit();
+		cgf_vcache_exit();
 		cgf_object_exit();
 		return err;
 	}
@@ -72,6 +83,7 @@ static void __exit cgf_exit(void)
 	cgf_events_exit();
 	cgf_control_exit();
 	cgf_store_exit();
+	cgf_vcache_exit();
 	cgf_object_exit();
 	pr_info("unloaded, all hooks detached\n");
 }

@@ -136,6 +136,16 @@ struct rcu_head {
 /* sched.h */
 #define cond_resched() do { } while (0)
 
+/* atomic.h: the profile serial counter. */
+typedef struct {
+	s64 counter;
+} atomic64_t;
+#define ATOMIC64_INIT(i) { (i) }
+static inline s64 atomic64_inc_return(atomic64_t *v)
+{
+	return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST);
+}
+
 /* sort.h: build time only; qsort() sorts as well as the kernel's heapsort. */
 static inline void sort(void *base, size_t num, size_t size,
 			int (*cmp)(const void *, const void *),
