@@ -26,6 +26,9 @@ GROUP = 10
 PATHS = {
     "open": "/bench/data/file",
     "open_denied": "/bench/secret/file",
+    # openmany opens PREFIX0 .. PREFIX255 in turn (opbench.c's OPEN_MANY_FILES).
+    "openmany": "/bench/ro/many/f",
+    "openmany_denied": "/bench/secret/many/f",
     "exec": "/bench/bin/true",
     "exec_denied": "/bench/secret/true",
     "mmap": "/bench/lib/code.so",
@@ -36,6 +39,8 @@ PATHS = {
     "mount_denied": "/bench/mnt-denied",
     "par": "/bench/ro/par",
     "sweep_open": "/srv/app0/data/file0.conf",
+    # Allowed in every rules-N by "allow r /srv/app0/data/*.part"; %u is 0 .. 255.
+    "sweep_many": "/srv/app0/data/f%u.part",
     "sweep_denied": "/srv/app0/data/other.conf",
 }
 

@@ -9,7 +9,9 @@
  *	operations, then times SAMPLES samples of ITERS operations and prints
  *	"R LABEL OP ns/op ns/op ...". Every operation's
  *	result is checked: ERRNO 0 (default) means it must succeed, else it must fail with
- *	that errno. OP: open (open+close), stat, exec (fork+execve+waitpid), mmap (mmap of
+ *	that errno. OP: open (open+close), openmany (open+close of 256 files in turn, PATH
+ *	with its "%u", or its end, replaced by 0 .. 255: more names than cgfence's verdict
+ *	cache keeps, so each open is matched again), stat, exec (fork+execve+waitpid), mmap (mmap of
  *	PATH with PROT_READ|PROT_EXEC + munmap; PATH opened once, read-only), mkdir
  *	(mkdir+rmdir), mount (tmpfs mount+umount).
  *   opbench calib OP PATH MS
@@ -79,22 +81,37 @@ static int cmp_u64(const void *a, const void *b)
 
 /* --- The operations. Each returns 0 or the errno of the first call that failed. --- */
 
-enum op { OP_OPEN, OP_STAT, OP_EXEC, OP_MMAP, OP_MKDIR, OP_MOUNT };
+enum op { OP_OPEN, OP_OPEN_MANY, OP_STAT, OP_EXEC, OP_MMAP, OP_MKDIR, OP_MOUNT };
 
 static const char *const op_names[] = {
-	[OP_OPEN] = "open", [OP_STAT] = "stat", [OP_EXEC] = "exec",
-	[OP_MMAP] = "mmap", [OP_MKDIR] = "mkdir", [OP_MOUNT] = "mount",
+	[OP_OPEN] = "open", [OP_OPEN_MANY] = "openmany", [OP_STAT] = "stat",
+	[OP_EXEC] = "exec", [OP_MMAP] = "mmap", [OP_MKDIR] = "mkdir", [OP_MOUNT] = "mount",
 };
+
+/* Files openmany takes in turn: four times the slots of cgfence's verdict cache. */
+#define OPEN_MANY_FILES 256
 
 struct target {
 	enum op op;
 	const char *path;
 	int fd;			/* OP_MMAP: the file, opened once */
+	char (*many)[256];	/* OP_OPEN_MANY: PATH0 .. PATH255 */
 };
 
 static int op_open(const struct target *t)
 {
 	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int op_open_many(const struct target *t)
+{
+	static unsigned int next;
+	int fd = open(t->many[next++ % OPEN_MANY_FILES], O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return errno;
@@ -156,8 +173,8 @@ static int op_mount(const struct target *t)
 }
 
 static int (*const op_fns[])(const struct target *) = {
-	[OP_OPEN] = op_open, [OP_STAT] = op_stat, [OP_EXEC] = op_exec,
-	[OP_MMAP] = op_mmap, [OP_MKDIR] = op_mkdir, [OP_MOUNT] = op_mount,
+	[OP_OPEN] = op_open, [OP_OPEN_MANY] = op_open_many, [OP_STAT] = op_stat,
+	[OP_EXEC] = op_exec, [OP_MMAP] = op_mmap, [OP_MKDIR] = op_mkdir, [OP_MOUNT] = op_mount,
 };
 
 static void target_init(struct target *t, const char *op, const char *path)
@@ -172,6 +189,20 @@ static void target_init(struct target *t, const char *op, const char *path)
 	t->op = i;
 	t->path = path;
 	t->fd = -1;
+	t->many = NULL;
+	if (t->op == OP_OPEN_MANY) {
+		t->many = calloc(OPEN_MANY_FILES, sizeof(*t->many));
+		if (!t->many)
+			die("out of memory for %s", path, ENOMEM);
+		const char *mark = strstr(path, "%u");
+		int head = mark ? (int)(mark - path) : (int)strlen(path);
+		const char *tail = mark ? mark + 2 : "";
+
+		for (i = 0; i < OPEN_MANY_FILES; i++)
+			if (snprintf(t->many[i], sizeof(t->many[i]), "%.*s%u%s", head, path, i,
+				     tail) >= (int)sizeof(t->many[i]))
+				die("path too long: %s", path, ENAMETOOLONG);
+	}
 	if (t->op == OP_MMAP) {
 		t->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (t->fd < 0)

@@ -174,6 +174,13 @@ echo data > "$root/bench/data/file"
 echo par > "$root/bench/ro/par0"
 echo par > "$root/bench/ro/par1"
 echo secret > "$root/bench/secret/file"
+# openmany's files: more names than the verdict cache keeps (opbench.c OPEN_MANY_FILES).
+mkdir -p "$root/bench/ro/many" "$root/bench/secret/many"
+for i in $(seq 0 255); do
+	echo many > "$root/bench/ro/many/f$i"
+	echo many > "$root/bench/secret/many/f$i"
+	echo many > "$root/srv/app0/data/f$i.part"
+done
 cp "$root/bench/bin/true" "$root/bench/secret/true"
 head -c 65536 /dev/zero > "$root/bench/lib/code.so"
 cp "$root/bench/lib/code.so" "$root/bench/noexec/code.so"

@@ -141,7 +141,7 @@ run() {
 		fail "opbench run $label $op $p"
 }
 
-OPS="open stat exec mmap mkdir mount"
+OPS="open openmany stat exec mmap mkdir mount"
 
 # The objects each operation works on, allowed and denied.
 obj() {
@@ -189,11 +189,12 @@ measure_state() {
 	if has_phase rules; then
 		case $st in
 		absent)
-			run "rules:absent:$r" open "$(path sweep_open)" "$CG/host"
+			run "rules:absent:$r" openmany "$(path sweep_many)" "$CG/host"
 			;;
 		policy)
+			# Distinct files, so that the trie is walked each time, not the cache read.
 			for n in $SWEEP; do
-				run "rules:r$n:$r" open "$(path sweep_open)" "$CG/r$n"
+				run "rules:r$n:$r" openmany "$(path sweep_many)" "$CG/r$n"
 			done
 			;;
 		esac
