@@ -21,12 +21,30 @@
  * and are overwritten as the slots are reused.
  */
 
-/* The slot of a key: a multiplicative hash of the name's 8-byte words and the permissions. */
-static u32 cgf_vcache_slot_of(const char *name, size_t len, u32 requested)
+static_assert(CGF_VCACHE_SLOTS == 64);
+static_assert(CGF_VCACHE_NAME_MAX <= U16_MAX);
+
+/**
+ * cgf_vcache_slot() - where the verdict for a key is kept
+ * @cache: this CPU's cache
+ * @name: the object's name, as given to cgf_file_check()
+ * @len: its length
+ * @requested: permissions asked for
+ *
+ * The slot comes from a multiplicative hash of the name's 8-byte words and the
+ * permissions; the profile is left out so that a replaced profile's verdicts make way
+ * for its successor's.
+ *
+ * Return: the slot, or NULL for a name longer than CGF_VCACHE_NAME_MAX (never kept).
+ */
+struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, const char *name,
+					 size_t len, u32 requested)
 {
 	u64 hash = (u64)requested << 32 | len, word;
 	size_t i;
 
+	if (len > CGF_VCACHE_NAME_MAX)
+		return NULL;
 	for (i = 0; i + 8 <= len; i += 8) {
 		/* One unaligned load: a fixed-size memcpy() is not a call. */
 		memcpy(&word, name + i, sizeof(word));
@@ -34,34 +52,26 @@ static u32 cgf_vcache_slot_of(const char *name, size_t len, u32 requested)
 	}
 	for (; i < len; i++)
 		hash = (hash ^ (u8)name[i]) * 0x9e3779b97f4a7c15ULL;
-	return hash >> 58;
+	return &cache->slot[hash >> 58];
 }
 
-static_assert(CGF_VCACHE_SLOTS == 64);
-static_assert(CGF_VCACHE_NAME_MAX <= U16_MAX);
-
 /**
- * cgf_vcache_find() - a verdict remembered for this key
- * @cache: this CPU's cache
+ * cgf_vcache_hit() - does @entry hold the verdict for this very key?
+ * @entry: cgf_vcache_slot() of the key
  * @serial: cgf_profile_serial() of the profile that judges
- * @name: the object's name, as given to cgf_file_check()
- * @len: its length
- * @requested: permissions asked for
+ * @name: as for cgf_vcache_slot()
+ * @len: as for cgf_vcache_slot()
+ * @requested: as for cgf_vcache_slot()
  * @verdict: filled on a hit
  *
  * Context: the caller keeps the CPU (hooks: preemption disabled, never from interrupt).
  * Return: true on a hit.
  */
-bool cgf_vcache_find(const struct cgf_vcache *cache, u64 serial, const char *name,
-		     size_t len, u32 requested, struct cgf_verdict *verdict)
+bool cgf_vcache_hit(const struct cgf_vcache_entry *entry, u64 serial, const char *name,
+		    size_t len, u32 requested, struct cgf_verdict *verdict)
 {
-	const struct cgf_vcache_entry *entry;
-
-	if (!serial || len > CGF_VCACHE_NAME_MAX)
-		return false;
-	entry = &cache->slot[cgf_vcache_slot_of(name, len, requested)];
-	if (entry->serial != serial || entry->requested != requested || entry->len != len ||
-	    memcmp(entry->name, name, len))
+	if (!serial || entry->serial != serial || entry->requested != requested ||
+	    entry->len != len || memcmp(entry->name, name, len))
 		return false;
 	verdict->denied = entry->denied;
 	verdict->rule_id = entry->rule_id;
@@ -69,25 +79,19 @@ bool cgf_vcache_find(const struct cgf_vcache *cache, u64 serial, const char *nam
 }
 
 /**
- * cgf_vcache_store() - remember a verdict cgf_file_check() gave for this key
- * @cache: this CPU's cache
- * @serial: as for cgf_vcache_find()
- * @name: as for cgf_vcache_find()
- * @len: as for cgf_vcache_find()
- * @requested: as for cgf_vcache_find()
+ * cgf_vcache_fill() - keep in @entry the verdict cgf_file_check() gave for this key
+ * @entry: cgf_vcache_slot() of the key
+ * @serial: as for cgf_vcache_hit()
+ * @name: as for cgf_vcache_slot()
+ * @len: as for cgf_vcache_slot()
+ * @requested: as for cgf_vcache_slot()
  * @verdict: the verdict
  *
- * Names longer than CGF_VCACHE_NAME_MAX, and profiles without a serial, are not kept.
- * Context: as for cgf_vcache_find().
+ * Context: as for cgf_vcache_hit().
  */
-void cgf_vcache_store(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
-		      u32 requested, const struct cgf_verdict *verdict)
+void cgf_vcache_fill(struct cgf_vcache_entry *entry, u64 serial, const char *name, size_t len,
+		     u32 requested, const struct cgf_verdict *verdict)
 {
-	struct cgf_vcache_entry *entry;
-
-	if (!serial || len > CGF_VCACHE_NAME_MAX)
-		return;
-	entry = &cache->slot[cgf_vcache_slot_of(name, len, requested)];
 	entry->serial = serial;
 	entry->requested = requested;
 	entry->denied = verdict->denied;
@@ -125,11 +129,13 @@ void cgf_vcache_exit(void)
 void cgf_file_check_cached(const struct cgf_profile *profile, const char *name, size_t len,
 			   u32 requested, struct cgf_verdict *verdict)
 {
-	struct cgf_vcache *cache = this_cpu_ptr(cgf_vcaches);
+	struct cgf_vcache_entry *entry;
 	u64 serial = cgf_profile_serial(profile);
 
-	if (cgf_vcache_find(cache, serial, name, len, requested, verdict))
+	entry = cgf_vcache_slot(this_cpu_ptr(cgf_vcaches), name, len, requested);
+	if (entry && cgf_vcache_hit(entry, serial, name, len, requested, verdict))
 		return;
 	cgf_file_check(profile, name, len, requested, verdict);
-	cgf_vcache_store(cache, serial, name, len, requested, verdict);
+	if (entry)
+		cgf_vcache_fill(entry, serial, name, len, requested, verdict);
 }

@@ -25,10 +25,12 @@ struct cgf_vcache {
 	struct cgf_vcache_entry slot[CGF_VCACHE_SLOTS];
 };
 
-bool cgf_vcache_find(const struct cgf_vcache *cache, u64 serial, const char *name,
-		     size_t len, u32 requested, struct cgf_verdict *verdict);
-void cgf_vcache_store(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
-		      u32 requested, const struct cgf_verdict *verdict);
+struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, const char *name,
+					 size_t len, u32 requested);
+bool cgf_vcache_hit(const struct cgf_vcache_entry *entry, u64 serial, const char *name,
+		    size_t len, u32 requested, struct cgf_verdict *verdict);
+void cgf_vcache_fill(struct cgf_vcache_entry *entry, u64 serial, const char *name, size_t len,
+		     u32 requested, const struct cgf_verdict *verdict);
 
 /* cgf_file_check(), answered from this CPU's cache when it can be. */
 void cgf_file_check_cached(const struct cgf_profile *profile, const char *name, size_t len,

@@ -13,6 +13,24 @@
 
 static const struct cgf_verdict verdict_12 = { .denied = W, .rule_id = 12 };
 
+/* What cgf_file_check_cached() does around the match, on a cache of the test's own. */
+static bool find(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
+		 u32 requested, struct cgf_verdict *verdict)
+{
+	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, name, len, requested);
+
+	return entry && cgf_vcache_hit(entry, serial, name, len, requested, verdict);
+}
+
+static void store(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
+		  u32 requested, const struct cgf_verdict *verdict)
+{
+	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, name, len, requested);
+
+	if (entry)
+		cgf_vcache_fill(entry, serial, name, len, requested, verdict);
+}
+
 /* Hits only for the very key stored: serial, name, length and permissions. */
 static void exact_key_test(struct kunit *test)
 {
@@ -20,17 +38,17 @@ static void exact_key_test(struct kunit *test)
 	struct cgf_verdict v = { 0, 0 };
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 7, "/etc/passwd", 11, R | W, &v));
-	cgf_vcache_store(cache, 7, "/etc/passwd", 11, R | W, &verdict_12);
-	KUNIT_EXPECT_TRUE(test, cgf_vcache_find(cache, 7, "/etc/passwd", 11, R | W, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwd", 11, R | W, &v));
+	store(cache, 7, "/etc/passwd", 11, R | W, &verdict_12);
+	KUNIT_EXPECT_TRUE(test, find(cache, 7, "/etc/passwd", 11, R | W, &v));
 	KUNIT_EXPECT_EQ(test, v.denied, (u32)W);
 	KUNIT_EXPECT_EQ(test, v.rule_id, 12U);
 
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 8, "/etc/passwd", 11, R | W, &v));
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 7, "/etc/passwd", 11, R, &v));
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 7, "/etc/passwe", 11, R | W, &v));
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 7, "/etc/passw", 10, R | W, &v));
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 7, "/etc/passwd/", 12, R | W, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 8, "/etc/passwd", 11, R | W, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwd", 11, R, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwe", 11, R | W, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passw", 10, R | W, &v));
+	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwd/", 12, R | W, &v));
 }
 
 /* Serial 0 (no profile) and names past CGF_VCACHE_NAME_MAX are never kept. */
@@ -41,15 +59,15 @@ static void not_kept_test(struct kunit *test)
 	struct cgf_verdict v;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	cgf_vcache_store(cache, 0, "/a", 2, R, &verdict_12);
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 0, "/a", 2, R, &v));
+	store(cache, 0, "/a", 2, R, &verdict_12);
+	KUNIT_EXPECT_FALSE(test, find(cache, 0, "/a", 2, R, &v));
 	memset(long_name, 'x', sizeof(long_name));
 	long_name[0] = '/';
-	cgf_vcache_store(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R, &verdict_12);
-	KUNIT_EXPECT_FALSE(test, cgf_vcache_find(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1,
-						 R, &v));
-	cgf_vcache_store(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &verdict_12);
-	KUNIT_EXPECT_TRUE(test, cgf_vcache_find(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &v));
+	store(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R, &verdict_12);
+	KUNIT_EXPECT_NULL(test, cgf_vcache_slot(cache, long_name, CGF_VCACHE_NAME_MAX + 1, R));
+	KUNIT_EXPECT_FALSE(test, find(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R, &v));
+	store(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &verdict_12);
+	KUNIT_EXPECT_TRUE(test, find(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &v));
 }
 
 /*
@@ -70,11 +88,11 @@ static void never_wrong_test(struct kunit *test)
 		len = scnprintf(name, sizeof(name), "/srv/app%u/data", i);
 		mine.denied = i & 3;
 		mine.rule_id = i;
-		cgf_vcache_store(cache, 1 + i % 3, name, len, R, &mine);
+		store(cache, 1 + i % 3, name, len, R, &mine);
 	}
 	for (i = 0; i < NR; i++) {
 		len = scnprintf(name, sizeof(name), "/srv/app%u/data", i);
-		if (!cgf_vcache_find(cache, 1 + i % 3, name, len, R, &v))
+		if (!find(cache, 1 + i % 3, name, len, R, &v))
 			continue;
 		hits++;
 		wrong += v.denied != (i & 3) || v.rule_id != i;
