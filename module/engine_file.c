@@ -21,9 +21,10 @@
  * not what the number of rules costs. A node has three kinds of children:
  *
  * - literal components, unescaped at build time and sorted, found by binary search;
- *   at a node with CGF_FILE_PERFECT_MIN or more of them (a directory holding many
- *   listed names), placed by a perfect hash built with the profile instead, so that a
- *   lookup hashes the name, reads one slot and compares one label, whatever their number;
+ *   at a node with CGF_FILE_PERFECT_MIN to CGF_FILE_PERFECT_MAX of them (a directory
+ *   holding many listed names), placed by a perfect hash built with the profile instead,
+ *   so that a lookup hashes the name, reads one slot and compares one label, whatever
+ *   their number (a node the build cannot place keeps them sorted);
  * - component globs (a component holding an unescaped ``*`` or ``?``), kept as written
  *   and tried one by one with cgf_glob_match_component();
  * - at most one ``**`` child, which is entered without consuming a component and then
@@ -50,7 +51,7 @@
  * and name position compared), because the container chooses its names and a glob
  * costs up to the product of its length and the name's. Past either limit the matcher
  * fails closed: every requested permission is denied, with rule id 0. The bench's
- * typical profile spends 31 steps on a 30-component path (docs/benchmarks.md); only
+ * profiles spend at most 17 steps on any path they measure (docs/benchmarks.md); only
  * many globs that all apply to the same long names reach the budget.
  *
  * Paths are split exactly as cgf_glob_match() splits them (``/`` has no components, and

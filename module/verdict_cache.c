@@ -27,20 +27,21 @@ static_assert(CGF_VCACHE_NAME_MAX <= U16_MAX);
 /**
  * cgf_vcache_slot() - where the verdict for a key is kept
  * @cache: this CPU's cache
+ * @serial: cgf_profile_serial() of the profile that judges
  * @name: the object's name, as given to cgf_file_check()
  * @len: its length
  * @requested: permissions asked for
  *
- * The slot comes from a multiplicative hash of the name's 8-byte words and the
- * permissions; the profile is left out so that a replaced profile's verdicts make way
- * for its successor's.
+ * The slot comes from a multiplicative hash of the whole key: the name's 8-byte words,
+ * the permissions and the profile, so that a task under nested attachments, judged by
+ * two profiles for each name, does not have one evict the other's verdict every time.
  *
  * Return: the slot, or NULL for a name longer than CGF_VCACHE_NAME_MAX (never kept).
  */
-struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, const char *name,
-					 size_t len, u32 requested)
+struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, u64 serial,
+					 const char *name, size_t len, u32 requested)
 {
-	u64 hash = (u64)requested << 32 | len, word;
+	u64 hash = (serial * 0x9e3779b97f4a7c15ULL) ^ ((u64)requested << 32 | len), word;
 	size_t i;
 
 	if (len > CGF_VCACHE_NAME_MAX)
@@ -58,7 +59,7 @@ struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, const char *n
 /**
  * cgf_vcache_hit() - does @entry hold the verdict for this very key?
  * @entry: cgf_vcache_slot() of the key
- * @serial: cgf_profile_serial() of the profile that judges
+ * @serial: as for cgf_vcache_slot()
  * @name: as for cgf_vcache_slot()
  * @len: as for cgf_vcache_slot()
  * @requested: as for cgf_vcache_slot()
@@ -81,7 +82,7 @@ bool cgf_vcache_hit(const struct cgf_vcache_entry *entry, u64 serial, const char
 /**
  * cgf_vcache_fill() - keep in @entry the verdict cgf_file_check() gave for this key
  * @entry: cgf_vcache_slot() of the key
- * @serial: as for cgf_vcache_hit()
+ * @serial: as for cgf_vcache_slot()
  * @name: as for cgf_vcache_slot()
  * @len: as for cgf_vcache_slot()
  * @requested: as for cgf_vcache_slot()
@@ -132,7 +133,7 @@ void cgf_file_check_cached(const struct cgf_profile *profile, const char *name, 
 	struct cgf_vcache_entry *entry;
 	u64 serial = cgf_profile_serial(profile);
 
-	entry = cgf_vcache_slot(this_cpu_ptr(cgf_vcaches), name, len, requested);
+	entry = cgf_vcache_slot(this_cpu_ptr(cgf_vcaches), serial, name, len, requested);
 	if (entry && cgf_vcache_hit(entry, serial, name, len, requested, verdict))
 		return;
 	cgf_file_check(profile, name, len, requested, verdict);

@@ -25,8 +25,8 @@ struct cgf_vcache {
 	struct cgf_vcache_entry slot[CGF_VCACHE_SLOTS];
 };
 
-struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, const char *name,
-					 size_t len, u32 requested);
+struct cgf_vcache_entry *cgf_vcache_slot(struct cgf_vcache *cache, u64 serial,
+					 const char *name, size_t len, u32 requested);
 bool cgf_vcache_hit(const struct cgf_vcache_entry *entry, u64 serial, const char *name,
 		    size_t len, u32 requested, struct cgf_verdict *verdict);
 void cgf_vcache_fill(struct cgf_vcache_entry *entry, u64 serial, const char *name, size_t len,

@@ -17,7 +17,7 @@ static const struct cgf_verdict verdict_12 = { .denied = W, .rule_id = 12 };
 static bool find(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
 		 u32 requested, struct cgf_verdict *verdict)
 {
-	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, name, len, requested);
+	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, serial, name, len, requested);
 
 	return entry && cgf_vcache_hit(entry, serial, name, len, requested, verdict);
 }
@@ -25,7 +25,7 @@ static bool find(struct cgf_vcache *cache, u64 serial, const char *name, size_t 
 static void store(struct cgf_vcache *cache, u64 serial, const char *name, size_t len,
 		  u32 requested, const struct cgf_verdict *verdict)
 {
-	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, name, len, requested);
+	struct cgf_vcache_entry *entry = cgf_vcache_slot(cache, serial, name, len, requested);
 
 	if (entry)
 		cgf_vcache_fill(entry, serial, name, len, requested, verdict);
@@ -36,6 +36,7 @@ static void exact_key_test(struct kunit *test)
 {
 	struct cgf_vcache *cache = kunit_kzalloc(test, sizeof(*cache), GFP_KERNEL);
 	struct cgf_verdict v = { 0, 0 };
+	u64 other;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
 	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwd", 11, R | W, &v));
@@ -45,6 +46,13 @@ static void exact_key_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.rule_id, 12U);
 
 	KUNIT_EXPECT_FALSE(test, find(cache, 8, "/etc/passwd", 11, R | W, &v));
+	/* Another profile whose key falls in the same slot: the slot is not its verdict. */
+	for (other = 8; other < 8 + 64 * 64; other++)
+		if (cgf_vcache_slot(cache, other, "/etc/passwd", 11, R | W) ==
+		    cgf_vcache_slot(cache, 7, "/etc/passwd", 11, R | W))
+			break;
+	KUNIT_ASSERT_LT(test, other, 8ULL + 64 * 64);
+	KUNIT_EXPECT_FALSE(test, find(cache, other, "/etc/passwd", 11, R | W, &v));
 	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwd", 11, R, &v));
 	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passwe", 11, R | W, &v));
 	KUNIT_EXPECT_FALSE(test, find(cache, 7, "/etc/passw", 10, R | W, &v));
@@ -64,7 +72,7 @@ static void not_kept_test(struct kunit *test)
 	memset(long_name, 'x', sizeof(long_name));
 	long_name[0] = '/';
 	store(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R, &verdict_12);
-	KUNIT_EXPECT_NULL(test, cgf_vcache_slot(cache, long_name, CGF_VCACHE_NAME_MAX + 1, R));
+	KUNIT_EXPECT_NULL(test, cgf_vcache_slot(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R));
 	KUNIT_EXPECT_FALSE(test, find(cache, 3, long_name, CGF_VCACHE_NAME_MAX + 1, R, &v));
 	store(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &verdict_12);
 	KUNIT_EXPECT_TRUE(test, find(cache, 3, long_name, CGF_VCACHE_NAME_MAX, R, &v));
@@ -127,7 +135,7 @@ static unsigned int cached_mismatches(const struct cgf_profile *p)
 /*
  * Through the per-CPU cache: the verdicts of cgf_file_check(), asked twice (the second
  * time from the cache); then a second profile, asked for the same names while the
- * first one's verdicts fill the slots, must get its own.
+ * first one's verdicts are kept, must get its own.
  */
 static void cached_check_test(struct kunit *test)
 {
