@@ -11,9 +11,9 @@
  *	result is checked: ERRNO 0 (default) means it must succeed, else it must fail with
  *	that errno. OP: open (open+close), openmany (open+close of 256 files in turn, PATH
  *	with its "%u", or its end, replaced by 0 .. 255: more names than cgfence's verdict
- *	cache keeps, so each open is matched again), stat, exec (fork+execve+waitpid), mmap (mmap of
- *	PATH with PROT_READ|PROT_EXEC + munmap; PATH opened once, read-only), mkdir
- *	(mkdir+rmdir), mount (tmpfs mount+umount).
+ *	cache keeps, so each open is matched again), stat, exec (fork+execve+waitpid),
+ *	mmap (mmap of PATH with PROT_READ|PROT_EXEC + munmap; PATH opened once, read-only),
+ *	mkdir (mkdir+rmdir), mount (tmpfs mount+umount).
  *   opbench calib OP PATH MS
  *	Prints how many iterations of OP take about MS milliseconds.
  *   opbench lat [-g CGROUP] [-e ERRNO] LABEL MS PATH
@@ -191,13 +191,13 @@ static void target_init(struct target *t, const char *op, const char *path)
 	t->fd = -1;
 	t->many = NULL;
 	if (t->op == OP_OPEN_MANY) {
+		const char *mark = strstr(path, "%u");
+		const char *tail = mark ? mark + 2 : "";
+		int head = mark ? (int)(mark - path) : (int)strlen(path);
+
 		t->many = calloc(OPEN_MANY_FILES, sizeof(*t->many));
 		if (!t->many)
 			die("out of memory for %s", path, ENOMEM);
-		const char *mark = strstr(path, "%u");
-		int head = mark ? (int)(mark - path) : (int)strlen(path);
-		const char *tail = mark ? mark + 2 : "";
-
 		for (i = 0; i < OPEN_MANY_FILES; i++)
 			if (snprintf(t->many[i], sizeof(t->many[i]), "%.*s%u%s", head, path, i,
 				     tail) >= (int)sizeof(t->many[i]))
