@@ -64,11 +64,43 @@ static bool cgf_reachable(struct cgf_mount *m, struct dentry *dentry, const stru
 	return &m->mnt == root->mnt && is_subdir(dentry, root->dentry);
 }
 
-/* The name built so far, from the end of the buffer backwards (fs/d_path.c's way). */
+/*
+ * The name built so far, from the end of the buffer backwards (fs/d_path.c's way).
+ * No name is placed below @limit, and the inline copy writes at most 8 bytes below the
+ * name it places: @limit keeps that many bytes at the buffer's start in reserve.
+ */
 struct cgf_name_walk {
 	char *start;
-	int room;
+	const char *limit;
 };
+
+#define CGF_NAME_WALK_RESERVE	8
+
+/* The inline copy reads up to 8 bytes before d_iname: they must be the dentry's. */
+static_assert(offsetof(struct dentry, d_iname) >= sizeof(u64));
+
+/*
+ * A dentry's inline name, copied 8 bytes at a time from its end, without a call: most
+ * components are a few bytes, and memcpy()'s call, return and length dispatch cost more
+ * than the copy itself. The first word may start up to 8 bytes before the name, in the
+ * dentry (d_iname is not its first field), and land up to 8 bytes before @dst, in the
+ * buffer's unused part, which the caller's '/' and the next components overwrite.
+ */
+static __always_inline void cgf_copy_inline_name(char *dst, const unsigned char *src, u32 len)
+{
+	const unsigned char *from = src + len;
+	char *to = dst + len;
+	u64 word;
+
+	/* At least once: an empty name (none has one) would copy 8 bytes below @dst. */
+	do {
+		from -= sizeof(word);
+		to -= sizeof(word);
+		/* Fixed-size memcpy()s are single unaligned loads and stores, not calls. */
+		memcpy(&word, from, sizeof(word));
+		memcpy(to, &word, sizeof(word));
+	} while (to > dst);
+}
 
 /*
  * A rename can change a name's pointer and length between our two reads: a long name
@@ -81,16 +113,19 @@ static bool cgf_walk_prepend(struct cgf_name_walk *walk, const struct dentry *de
 	/* Pairs with __d_alloc()'s release: a new dentry's name bytes are seen with it. */
 	const unsigned char *dname = smp_load_acquire(&dentry->d_name.name);
 	u32 dlen = READ_ONCE(dentry->d_name.len);
+	char *name;
 
-	if (walk->room < (int)dlen + 1)
+	/* The room left, never negative: a name that does not fit is never placed. */
+	if (dlen >= (unsigned long)(walk->start - walk->limit))
 		return false;
-	walk->room -= dlen + 1;
-	walk->start -= dlen + 1;
+	name = walk->start - dlen;
+	walk->start = name - 1;
+	if (likely(dname == dentry->d_iname && dlen < DNAME_INLINE_LEN))
+		cgf_copy_inline_name(name, dname, dlen);
+	else if (copy_from_kernel_nofault(name, dname, dlen))
+		memset(name, 'x', dlen);
+	/* After the copy: its first word may have written here. */
 	walk->start[0] = '/';
-	if (dname == dentry->d_iname && dlen < DNAME_INLINE_LEN)
-		memcpy(walk->start + 1, dname, dlen);
-	else if (copy_from_kernel_nofault(walk->start + 1, dname, dlen))
-		memset(walk->start + 1, 'x', dlen);
 	return true;
 }
 
@@ -141,11 +176,14 @@ enum cgf_name_end cgf_mount_name(const struct path *path, const struct path *roo
 	enum cgf_name_end end = CGF_NAME_ASK_KERNEL;
 	unsigned int tries;
 
-	if (!current->nsproxy || size < 2)
+	if (!current->nsproxy || size < CGF_NAME_WALK_RESERVE + 2)
 		return CGF_NAME_ASK_KERNEL;
 	rcu_read_lock();
 	for (tries = 0; tries < CGF_NAME_WALK_TRIES; tries++) {
-		struct cgf_name_walk walk = { .start = buf + size - 1, .room = size - 1 };
+		struct cgf_name_walk walk = {
+			.start = buf + size - 1,
+			.limit = buf + CGF_NAME_WALK_RESERVE,
+		};
 		unsigned int mount_seq = read_seqbegin(cgf_mount_lock);
 		unsigned int rename_seq = read_seqbegin(&rename_lock);
 
