@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* e2e: file rules on confined tasks: permissions, globs, links, chroot, escapes, complain mode. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1661,6 +1663,261 @@ out:
 	return ret;
 }
 
+/*
+ * Names are copied component by component, short ones by overlapping words from their
+ * end: every length from 1 byte to past the longest name a dentry holds inline (31 on
+ * 6.1, 39 on 6.12), as a directory and as the file below it, must come out exactly.
+ * Only the exact names are allowed; twins that differ in the first or the last byte
+ * are not.
+ */
+#define LENS BASE "/len"
+#define LENS_MAX 48
+
+static void lens_name(char *name, unsigned int len, unsigned int seed, char first, char last)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		name[i] = 'a' + (i * 7 + seed) % 26;
+	name[len] = '\0';
+	if (first)
+		name[0] = first;
+	if (last)
+		name[len - 1] = last;
+}
+
+/* LENS/<dir of @len bytes>/<file of LENS_MAX + 1 - @len bytes>, or a twin of the file. */
+static const char *lens_path(unsigned int len, char first, char last)
+{
+	static char path[4][160];
+	static unsigned int next;
+	char dir[LENS_MAX + 1], file[LENS_MAX + 1], *p = path[next++ % 4];
+
+	lens_name(dir, len, len, 0, 0);
+	lens_name(file, LENS_MAX + 1 - len, 100 + len, first, last);
+	snprintf(p, sizeof(path[0]), "%s/%s/%s", LENS, dir, file);
+	return p;
+}
+
+static int child_name_lengths(void *arg)
+{
+	unsigned int len;
+	int ret = 0;
+
+	(void)arg;
+	for (len = 1; len <= LENS_MAX; len++) {
+		ret |= check_open(lens_path(len, 0, 0), O_RDONLY, 0);
+		ret |= check_open(lens_path(len, 0, 'Z'), O_RDONLY, -EACCES);
+		ret |= check_open(lens_path(len, 'Z', 0), O_RDONLY, -EACCES);
+	}
+	return ret;
+}
+
+static int case_name_lengths(void *arg)
+{
+	static char rule_paths[LENS_MAX][160];
+	struct cgf_file_rule rules[LENS_MAX];
+	unsigned int len;
+	struct box b;
+	int ret = -1;
+
+	(void)arg;
+	for (len = 1; len <= LENS_MAX; len++) {
+		const char *exact = lens_path(len, 0, 0);
+		char dir[160];
+
+		snprintf(dir, sizeof(dir), "%s", exact);
+		*strrchr(dir, '/') = '\0';
+		if (mkdirs(dir) || mkfile(exact, "x", 0644) ||
+		    mkfile(lens_path(len, 0, 'Z'), "x", 0644) ||
+		    mkfile(lens_path(len, 'Z', 0), "x", 0644))
+			goto out;
+		snprintf(rule_paths[len - 1], sizeof(rule_paths[0]), "%s", exact);
+		rules[len - 1] = (struct cgf_file_rule){ len, ALLOW, R, rule_paths[len - 1] };
+	}
+	if (box_make(&b, "box", "f-lens", ENFORCE, DENY, rules, LENS_MAX))
+		goto out_box;
+	ret = run_in_cgroup(b.dir, NULL, child_name_lengths, NULL);
+	/* The host is not confined: the twins open there. */
+	ret |= check_open(lens_path(1, 0, 'Z'), O_RDONLY, 0);
+	ret |= check_open(lens_path(LENS_MAX, 'Z', 0), O_RDONLY, 0);
+out_box:
+	box_drop(&b);
+out:
+	remove_tree(LENS);
+	return ret;
+}
+
+/*
+ * The lockless walk keeps a few bytes of the name buffer in reserve and leaves a name
+ * that reaches into them to the kernel's walk: both must name a path of any length up
+ * to PATH_MAX - 1 bytes alike, and one of PATH_MAX bytes cannot be named (fail closed).
+ * Each tree's file "keep" is allowed, its sibling "deny" (same length) is not.
+ */
+#define EDGE BASE "/edge"
+
+static const unsigned int edge_lengths[] = { 4070, 4087, 4088, 4094, 4095, 4096 };
+
+/* The directory under EDGE whose files "keep" and "deny" have paths of @total bytes. */
+static int edge_dir(unsigned int total, bool make)
+{
+	char comp[256];
+	unsigned int room;
+	int fd, next;
+
+	snprintf(comp, sizeof(comp), "t%u", total);
+	room = total - strlen(EDGE) - strlen("/keep");
+	fd = open(EDGE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (fd >= 0 && room) {
+		if (make && mkdirat(fd, comp, 0755) && errno != EEXIST) {
+			next = -errno;
+			close(fd);
+			return next;
+		}
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		room -= strlen(comp) + 1;
+		/* 200-byte components, then the rest (at least 55 bytes) in one. */
+		memset(comp, 'e', 255);
+		if (room)
+			comp[room > 256 ? 200 : room - 1] = '\0';
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int mkfile_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return tap_fail("create %s in a deep tree: %s", name, errname(-errno));
+	close(fd);
+	return 0;
+}
+
+/* nftw() stops at PATH_MAX: remove by descriptors, depth first. */
+static void rm_tree_at(int dirfd, const char *name)
+{
+	struct dirent *e;
+	DIR *dir;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		unlinkat(dirfd, name, 0);
+		return;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			rm_tree_at(fd, e->d_name);
+	closedir(dir);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+static void rm_edge(void)
+{
+	rm_tree_at(AT_FDCWD, EDGE);
+}
+
+static int open_edge(unsigned int total, const char *file, int want)
+{
+	char what[96];
+	int dirfd = edge_dir(total, false), fd, err;
+
+	if (dirfd < 0)
+		return tap_fail("walk down the %u-byte tree: %s", total, errname(dirfd));
+	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	close(dirfd);
+	snprintf(what, sizeof(what), "open(%s/.../%s), %u bytes in all", EDGE, file, total);
+	return check(what, err, want);
+}
+
+static int child_edge(void *arg)
+{
+	unsigned int i, total;
+	int ret = 0;
+
+	(void)arg;
+	for (i = 0; i < ARRAY_SIZE(edge_lengths); i++) {
+		total = edge_lengths[i];
+		ret |= open_edge(total, "keep", total < PATH_MAX ? 0 : -EACCES);
+		ret |= open_edge(total, "deny", -EACCES);
+	}
+	return ret;
+}
+
+/* The tree really is @total bytes long: what the kernel itself calls the file. */
+static int edge_check_length(unsigned int total)
+{
+	char link[64], target[PATH_MAX + 1];
+	int dirfd = edge_dir(total, false), fd;
+	ssize_t n;
+
+	if (dirfd < 0)
+		return tap_fail("walk down the %u-byte tree: %s", total, errname(dirfd));
+	fd = openat(dirfd, "keep", O_RDONLY | O_CLOEXEC);
+	close(dirfd);
+	if (fd < 0)
+		return tap_fail("host: open the %u-byte file: %s", total, errname(-errno));
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target));
+	close(fd);
+	if (total < PATH_MAX && n != (ssize_t)total)
+		return tap_fail("the %u-byte tree's file is %zd bytes long", total, n);
+	if (total >= PATH_MAX && n >= 0)
+		return tap_fail("the %u-byte tree's file has a %zd-byte name", total, n);
+	return 0;
+}
+
+static int case_edge(void *arg)
+{
+	static const struct cgf_file_rule rules[] = {
+		{ 1, ALLOW, R, EDGE "/**" },
+		{ 2, DENY, R, EDGE "/**/deny" },
+	};
+	unsigned int i;
+	struct box b;
+	int ret = -1, fd;
+
+	(void)arg;
+	if (mkdirs(EDGE))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(edge_lengths); i++) {
+		fd = edge_dir(edge_lengths[i], true);
+		if (fd < 0) {
+			tap_fail("build the %u-byte tree: %s", edge_lengths[i], errname(fd));
+			goto out;
+		}
+		if (mkfile_at(fd, "keep") || mkfile_at(fd, "deny")) {
+			close(fd);
+			goto out;
+		}
+		close(fd);
+		if (edge_check_length(edge_lengths[i]))
+			goto out;
+	}
+	if (box_make(&b, "box", "f-edge", ENFORCE, DENY, rules, ARRAY_SIZE(rules)))
+		goto out_box;
+	ret = run_in_cgroup(b.dir, NULL, child_edge, NULL);
+	/* The host opens every one. */
+	for (i = 0; i < ARRAY_SIZE(edge_lengths); i++)
+		ret |= open_edge(edge_lengths[i], "deny", 0);
+out_box:
+	box_drop(&b);
+out:
+	rm_edge();
+	return ret;
+}
+
 static int case_load(void *arg)
 {
 	(void)arg;
@@ -1687,7 +1944,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	tap_init(argc, argv);
-	tap_plan(20 + ARRAY_SIZE(perm_cases));
+	tap_plan(22 + ARRAY_SIZE(perm_cases));
 	remove_tree(BASE);
 	mkdirs(BASE);
 	tap_case("insmod cgfence.ko", case_load, NULL);
@@ -1739,6 +1996,12 @@ int main(int argc, char **argv)
 		 case_tmpfile, NULL);
 	tap_case("a path longer than PATH_MAX: EACCES (fail closed) under default allow; host ok",
 		 case_deep, NULL);
+	tap_case("names of 1 to 48 bytes, inline and not, named exactly: the exact name allowed,"
+		 " twins differing in the first or last byte EACCES; host ok",
+		 case_name_lengths, NULL);
+	tap_case("paths of 4070 to 4095 bytes named alike by either walk (keep allowed, deny EACCES);"
+		 " 4096 bytes fail closed; host ok",
+		 case_edge, NULL);
 	tap_case("rmmod cgfence", case_unload, NULL);
 	remove_tree(BASE);
 	return tap_done();
