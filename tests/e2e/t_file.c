@@ -1593,26 +1593,28 @@ static int open_deep(int want)
 	return check("open a file " "about 4900 bytes below " DEEP, err, want);
 }
 
-/* nftw() cannot go deeper than PATH_MAX: remove the tree from the bottom up by fds. */
-static void rm_deep(void)
+/* nftw() stops at PATH_MAX: remove by descriptors, depth first. */
+static void rm_tree_at(int dirfd, const char *name)
 {
-	int fds[DEEP_LEVELS + 1], i, n;
-	char comp[201];
+	struct dirent *e;
+	DIR *dir;
+	int fd;
 
-	memset(comp, 'd', sizeof(comp) - 1);
-	comp[sizeof(comp) - 1] = '\0';
-	fds[0] = open(DEEP, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	for (n = 0; fds[n] >= 0 && n < DEEP_LEVELS; n++)
-		fds[n + 1] = openat(fds[n], comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (n == DEEP_LEVELS && fds[n] >= 0)
-		unlinkat(fds[n], "f", 0);
-	for (i = n; i >= 0; i--) {
-		if (fds[i] >= 0)
-			close(fds[i]);
-		if (i > 0 && fds[i - 1] >= 0)
-			unlinkat(fds[i - 1], comp, AT_REMOVEDIR);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		unlinkat(dirfd, name, 0);
+		return;
 	}
-	remove_tree(DEEP);
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			rm_tree_at(fd, e->d_name);
+	closedir(dir);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
 static int child_deep(void *arg)
@@ -1659,7 +1661,7 @@ static int case_deep(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rm_deep();
+	rm_tree_at(AT_FDCWD, DEEP);
 	return ret;
 }
 
@@ -1796,35 +1798,6 @@ static int mkfile_at(int dirfd, const char *name)
 	return 0;
 }
 
-/* nftw() stops at PATH_MAX: remove by descriptors, depth first. */
-static void rm_tree_at(int dirfd, const char *name)
-{
-	struct dirent *e;
-	DIR *dir;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		unlinkat(dirfd, name, 0);
-		return;
-	}
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(dir)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			rm_tree_at(fd, e->d_name);
-	closedir(dir);
-	unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
-static void rm_edge(void)
-{
-	rm_tree_at(AT_FDCWD, EDGE);
-}
-
 static int open_edge(unsigned int total, const char *file, int want)
 {
 	char what[96];
@@ -1914,7 +1887,7 @@ static int case_edge(void *arg)
 out_box:
 	box_drop(&b);
 out:
-	rm_edge();
+	rm_tree_at(AT_FDCWD, EDGE);
 	return ret;
 }
 
